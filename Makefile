@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+# The accel series: compose it onto Linux 6.1, build, boot and test it.
+# See README.md. Everything generated goes to out/ or the cache directory
+# (${XDG_CACHE_HOME:-~/.cache}/accel-series); set KERNEL_SRC=<dir> to use
+# another 6.1 tree than Debian's linux-source-6.1.
+
+SHELL := /bin/bash
+H := harness
+
+.PHONY: help run check boot shell build kunit clean
+
+help:
+	@echo "make run     build, boot, show /dev/accel/accel0 working"
+	@echo "make check   run every test; ends with 'N passed, N failed'"
+	@echo "make boot RUN=<program> [MODPARAMS=...]"
+	@echo "             run a host program as root in the booted kernel"
+	@echo "make shell   an interactive shell in the booted kernel"
+	@echo "make kunit   the KUnit suites (kunit.py --kunitconfig=drivers/accel)"
+	@echo "make clean   remove out/ (the cache stays)"
+
+run:
+	@$(H)/run.sh
+
+check:
+	@$(H)/check.sh
+
+boot:
+	@RUN="$(RUN)" MODPARAMS="$(MODPARAMS)" $(H)/boot-cmd.sh
+
+shell:
+	@MODPARAMS="$(MODPARAMS)" $(H)/boot-cmd.sh --shell
+
+kunit:
+	@$(H)/kunit.sh
+
+clean:
+	rm -rf out

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dummy_accel: a compute accelerator without hardware.
+ *
+ * The reference driver of the accel subsystem. Each device is a platform
+ * device bound to this driver; probe registers a DRIVER_COMPUTE_ACCEL DRM
+ * device, which appears as /dev/accel/accelN. Jobs submitted through
+ * DRM_IOCTL_DUMMY_ACCEL_SUBMIT run synchronously on the CPU.
+ */
+
+#include <linux/atomic.h>
+#include <linux/crc32.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_debugfs.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
+#include <uapi/drm/dummy_accel.h>
+
+#define DRIVER_NAME	"dummy_accel"
+#define DRIVER_DESC	"Dummy compute accelerator"
+#define DRIVER_DATE	"20261125"
+#define DRIVER_MAJOR	1
+#define DRIVER_MINOR	0
+
+/* More than ACCEL_MAX_MINORS, to exercise the core's limit. */
+#define DUMMY_ACCEL_MAX_DEVICES	512
+
+#define DUMMY_ACCEL_RAS_FORMATS	(DUMMY_ACCEL_RAS_KV_U32 | DUMMY_ACCEL_RAS_JSON)
+
+static unsigned int dummy_accel_num_devices = 1;
+module_param_named(num_devices, dummy_accel_num_devices, uint, 0444);
+MODULE_PARM_DESC(num_devices,
+		 "Number of devices to create, 0 to 512 (default 1); those beyond the 256 accel minors fail to probe");
+
+static unsigned int dummy_accel_num_cores = 4;
+module_param_named(num_cores, dummy_accel_num_cores, uint, 0444);
+MODULE_PARM_DESC(num_cores, "Compute units reported by each device (default 4)");
+
+struct dummy_accel_device {
+	struct drm_device drm;
+	/* number of opens of the node, for debugfs */
+	atomic64_t opens;
+	/* sequence number of the last job submitted to the device */
+	atomic64_t seqno;
+};
+
+/* Per open file: allocated in open, freed in postclose. */
+struct dummy_accel_file {
+	/* jobs completed through this file; ioctls may run concurrently */
+	atomic64_t jobs_done;
+};
+
+static struct platform_device *dummy_accel_pdevs[DUMMY_ACCEL_MAX_DEVICES];
+
+static struct dummy_accel_device *to_dummy_accel(struct drm_device *drm)
+{
+	return container_of(drm, struct dummy_accel_device, drm);
+}
+
+static int dummy_accel_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct dummy_accel_file *dfile;
+
+	dfile = kzalloc(sizeof(*dfile), GFP_KERNEL);
+	if (!dfile)
+		return -ENOMEM;
+
+	file->driver_priv = dfile;
+	atomic64_inc(&to_dummy_accel(drm)->opens);
+	return 0;
+}
+
+static void dummy_accel_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	kfree(file->driver_priv);
+}
+
+static int dummy_accel_get_param_ioctl(struct drm_device *drm, void *data,
+				       struct drm_file *file)
+{
+	struct drm_dummy_accel_get_param *args = data;
+	struct dummy_accel_file *dfile = file->driver_priv;
+
+	if (args->pad)
+		return -EINVAL;
+
+	switch (args->param) {
+	case DUMMY_ACCEL_PARAM_VERSION:
+		args->value = DUMMY_ACCEL_INTERFACE_VERSION;
+		break;
+	case DUMMY_ACCEL_PARAM_NUM_CORES:
+		args->value = dummy_accel_num_cores;
+		break;
+	case DUMMY_ACCEL_PARAM_INDEX:
+		args->value = file->minor->index;
+		break;
+	case DUMMY_ACCEL_PARAM_JOBS_DONE:
+		args->value = atomic64_read(&dfile->jobs_done);
+		break;
+	case DUMMY_ACCEL_PARAM_RAS_FORMATS:
+		args->value = DUMMY_ACCEL_RAS_FORMATS;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The "hardware": reduce @count elements at @data with @op. */
+static int dummy_accel_run(const u32 __user *data, u32 count, u32 op,
+			   u64 *result)
+{
+	u32 buf[64];
+	u64 acc = op == DUMMY_ACCEL_OP_CRC32 ? U32_MAX : 0;
+	unsigned int i, n;
+
+	for (; count; count -= n, data += n) {
+		n = min_t(u32, count, ARRAY_SIZE(buf));
+		if (copy_from_user(buf, data, n * sizeof(*buf)))
+			return -EFAULT;
+
+		if (op == DUMMY_ACCEL_OP_CRC32) {
+			acc = crc32_le(acc, (u8 *)buf, n * sizeof(*buf));
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			acc = op == DUMMY_ACCEL_OP_SUM ? acc + buf[i] : acc ^ buf[i];
+	}
+
+	*result = op == DUMMY_ACCEL_OP_CRC32 ? acc ^ U32_MAX : acc;
+	return 0;
+}
+
+static int dummy_accel_submit_ioctl(struct drm_device *drm, void *data,
+				    struct drm_file *file)
+{
+	struct drm_dummy_accel_submit *args = data;
+	struct dummy_accel_file *dfile = file->driver_priv;
+	int idx, ret;
+
+	if (args->flags || args->pad || args->op > DUMMY_ACCEL_OP_CRC32)
+		return -EINVAL;
+	if (!args->count || args->count > DUMMY_ACCEL_MAX_ELEMENTS)
+		return -EINVAL;
+
+	/* a real driver touches its hardware only inside this section */
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	ret = dummy_accel_run(u64_to_user_ptr(args->data), args->count,
+			      args->op, &args->result);
+	if (!ret) {
+		args->seqno = atomic64_inc_return(&to_dummy_accel(drm)->seqno);
+		atomic64_inc(&dfile->jobs_done);
+	}
+
+	drm_dev_exit(idx);
+	return ret;
+}
+
+static const struct drm_ioctl_desc dummy_accel_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_GET_PARAM, dummy_accel_get_param_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_SUBMIT, dummy_accel_submit_ioctl, 0),
+};
+
+static int dummy_accel_counters_show(struct seq_file *m, void *unused)
+{
+	struct drm_info_node *node = m->private;
+	struct dummy_accel_device *adev = to_dummy_accel(node->minor->dev);
+
+	seq_printf(m, "opens %lld\n", (long long)atomic64_read(&adev->opens));
+	seq_printf(m, "jobs %lld\n", (long long)atomic64_read(&adev->seqno));
+	return 0;
+}
+
+static const struct drm_info_list dummy_accel_debugfs_list[] = {
+	{ "counters", dummy_accel_counters_show, 0 },
+};
+
+/* Called by the accel core with the device's accel/<N>/ directory. */
+static void dummy_accel_debugfs_init(struct drm_minor *minor)
+{
+	drm_debugfs_create_files(dummy_accel_debugfs_list,
+				 ARRAY_SIZE(dummy_accel_debugfs_list),
+				 minor->debugfs_root, minor);
+}
+
+static const struct file_operations dummy_accel_fops = {
+	.owner = THIS_MODULE,
+	DRM_ACCEL_FOPS,
+};
+
+static const struct drm_driver dummy_accel_drm_driver = {
+	.driver_features	= DRIVER_COMPUTE_ACCEL,
+	.open			= dummy_accel_open,
+	.postclose		= dummy_accel_postclose,
+	.ioctls			= dummy_accel_ioctls,
+	.num_ioctls		= ARRAY_SIZE(dummy_accel_ioctls),
+	.debugfs_init		= dummy_accel_debugfs_init,
+	.fops			= &dummy_accel_fops,
+	.name			= DRIVER_NAME,
+	.desc			= DRIVER_DESC,
+	.date			= DRIVER_DATE,
+	.major			= DRIVER_MAJOR,
+	.minor			= DRIVER_MINOR,
+};
+
+static int dummy_accel_probe(struct platform_device *pdev)
+{
+	struct dummy_accel_device *adev;
+
+	adev = devm_drm_dev_alloc(&pdev->dev, &dummy_accel_drm_driver,
+				  struct dummy_accel_device, drm);
+	if (IS_ERR(adev))
+		return PTR_ERR(adev);
+
+	platform_set_drvdata(pdev, adev);
+	return drm_dev_register(&adev->drm, 0);
+}
+
+static int dummy_accel_remove(struct platform_device *pdev)
+{
+	struct dummy_accel_device *adev = platform_get_drvdata(pdev);
+
+	/* open files see -ENODEV from now on; the device goes at last close */
+	drm_dev_unplug(&adev->drm);
+	return 0;
+}
+
+static struct platform_driver dummy_accel_platform_driver = {
+	.probe	= dummy_accel_probe,
+	.remove	= dummy_accel_remove,
+	.driver	= {
+		.name = DRIVER_NAME,
+	},
+};
+
+static void dummy_accel_destroy_devices(void)
+{
+	unsigned int i = dummy_accel_num_devices;
+
+	while (i--)
+		platform_device_unregister(dummy_accel_pdevs[i]);
+}
+
+static int dummy_accel_create_devices(void)
+{
+	struct platform_device *pdev;
+	unsigned int i;
+
+	for (i = 0; i < dummy_accel_num_devices; i++) {
+		pdev = platform_device_register_simple(DRIVER_NAME, i, NULL, 0);
+		if (IS_ERR(pdev)) {
+			dummy_accel_num_devices = i;
+			dummy_accel_destroy_devices();
+			return PTR_ERR(pdev);
+		}
+		dummy_accel_pdevs[i] = pdev;
+	}
+	return 0;
+}
+
+static int __init dummy_accel_init(void)
+{
+	int ret;
+
+	if (dummy_accel_num_devices > DUMMY_ACCEL_MAX_DEVICES) {
+		pr_err(DRIVER_NAME ": num_devices=%u is above the maximum of %d\n",
+		       dummy_accel_num_devices, DUMMY_ACCEL_MAX_DEVICES);
+		return -EINVAL;
+	}
+
+	ret = platform_driver_register(&dummy_accel_platform_driver);
+	if (ret)
+		return ret;
+
+	ret = dummy_accel_create_devices();
+	if (ret)
+		goto err_unregister_driver;
+	return 0;
+
+err_unregister_driver:
+	platform_driver_unregister(&dummy_accel_platform_driver);
+	return ret;
+}
+
+static void __exit dummy_accel_exit(void)
+{
+	dummy_accel_destroy_devices();
+	platform_driver_unregister(&dummy_accel_platform_driver);
+}
+
+module_init(dummy_accel_init);
+module_exit(dummy_accel_exit);
+
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("GPL");

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# build NAME [make targets...]: build the composed tree out of tree in
+# $STATE/build-NAME with the fragments listed for NAME below, through ccache.
+# The build directory is kept and reused, so a rebuild is incremental.
+source "$(dirname "$0")/lib.sh"
+base_key
+take_lock
+
+name=${1:?usage: build.sh NAME [targets]}; shift
+case $name in
+uml)	arch=um; frags=(uml.config accel.config) ;;
+*)	die "unknown build configuration '$name'" ;;
+esac
+[ -z "${FRAGMENTS:-}" ] || read -r -a frags <<<"$FRAGMENTS"
+frag_paths=("${frags[@]/#/$TOP/configs/}")
+O=$STATE/build-$name
+mkdir -p "$O"
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+MAKE=(make -C "$TREE" ARCH=$arch O="$O" CC="ccache gcc" -j"$JOBS")
+
+# Every option a fragment sets must survive olddefconfig: a dependency that
+# is not met drops options without a word.
+check_config() {
+	local bad=() line opt want
+	while read -r line; do
+		case $line in
+		CONFIG_*=*)	opt=${line%%=*}; want=$line ;;
+		"# CONFIG_"*" is not set")
+				opt=${line#\# }; opt=${opt%% *}; want=$line ;;
+		*)		continue ;;
+		esac
+		if [[ $want == "#"* ]]; then
+			grep -q "^$opt=" "$O/.config" && bad+=("$opt (wanted unset)")
+		else
+			grep -qx "$want" "$O/.config" || bad+=("$want")
+		fi
+	done < <(cat "${frag_paths[@]}")
+	[ ${#bad[@]} -eq 0 ] ||
+		die "config $name: olddefconfig did not keep: ${bad[*]} (see $O/.config)"
+}
+
+stamp=$(cat "${frag_paths[@]}" | sha1sum | cut -c1-12)
+if [ ! -f "$O/.config" ] || [ "$(cat "$O/.frag-stamp" 2>/dev/null)" != "$stamp" ]; then
+	logged "defconfig ($name)" "${MAKE[@]}" defconfig
+	logged "merge_config ($name)" env ARCH=$arch "$TREE/scripts/kconfig/merge_config.sh" \
+		-m -O "$O" "$O/.config" "${frag_paths[@]}"
+	echo "$stamp" >"$O/.frag-stamp"
+fi
+logged "olddefconfig ($name)" "${MAKE[@]}" olddefconfig
+check_config
+logged "build ($name)" "${MAKE[@]}" "$@"

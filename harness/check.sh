@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: every test. Ends with "N passed, N failed[, N skipped]"
+# counting each KUnit case, boot test and gate, and exits non-zero if any
+# failed.
+source "$(dirname "$0")/lib.sh"
+base_key
+take_lock
+start_log check
+export LOG_STARTED=1
+passed=0 failed=0 skipped=0
+failures=()
+
+# record NAME STATUS: STATUS is pass, fail or skip.
+record() {
+	case $2 in
+	pass) passed=$((passed + 1)); say "      ok      $1" ;;
+	skip) skipped=$((skipped + 1)); say "      skip    $1" ;;
+	*) failed=$((failed + 1)); failures+=("$1"); say "      FAILED  $1" ;;
+	esac
+}
+
+total=7
+prepare_kernel 1 $total
+
+phase 5/$total "KUnit: kunit.py run --kunitconfig=drivers/accel"
+t=$SECONDS
+rm -f "$OUT/kunit-result"
+if "$TOP/harness/kunit.sh"; then krc=0; else krc=$?; fi
+if [ -s "$OUT/kunit-result" ]; then
+	read -r kp kf ks <"$OUT/kunit-result"
+	passed=$((passed + ${kp:-0})); failed=$((failed + ${kf:-0})); skipped=$((skipped + ${ks:-0}))
+	[ "${kf:-0}" -eq 0 ] || failures+=("KUnit: ${kf} cases")
+fi
+if [ "$krc" -ne 0 ] && [ "${kf:-0}" -eq 0 ]; then
+	record "KUnit run (kunit.py exit status $krc)" fail
+fi
+say "      KUnit took $((SECONDS - t))s"
+
+phase 6/$total "boot test: the make run demo in the booted kernel"
+guest_cc "$TOP/harness/guest/accel-demo.c" "$OUT/guest/accel-demo"
+if "$TOP/harness/boot.sh" "$OUT/guest/accel-demo" >"$OUT/log/boot-demo.log" 2>&1; then
+	record "boot: load dummy_accel, open /dev/accel/accel0, VERSION, unload" pass
+else
+	sed 's/^/      | /' "$OUT/log/boot-demo.log"
+	record "boot: load dummy_accel, open /dev/accel/accel0, VERSION, unload" fail
+fi
+
+phase 7/$total "boot contract: make boot RUN=/bin/false exits non-zero"
+if "$TOP/harness/boot.sh" /bin/false >>"$LOG" 2>&1; then
+	record "boot: a failing program fails the boot" fail
+else
+	record "boot: a failing program fails the boot" pass
+fi
+
+say ""
+[ ${#failures[@]} -eq 0 ] || say "failed: ${failures[*]}"
+line="$passed passed, $failed failed"
+[ "$skipped" -eq 0 ] || line+=", $skipped skipped"
+say "$line"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings and helpers for the harness scripts. Sourced, not run.
+#
+# Everything generated lives in the cache (trees, build directories, which
+# survive a fresh clone) or under out/ (logs, guest roots, the exported
+# series). Nothing generated is ever committed.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=${OUT:-$TOP/out}
+CACHE=${ACCEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/accel-series}
+JOBS=${JOBS:-$(nproc)}
+mkdir -p "$OUT" "$CACHE"
+
+# One log file per top-level command; every build step appends to it.
+LOG=${LOG:-$OUT/log/latest.log}
+
+say()  { printf '%s\n' "$*"; }
+# phase N/M "text": the numbered progress lines of make run / make check.
+phase() { printf '[%s] %s\n' "$1" "$2"; }
+die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Run a command with its output going to the log; on failure show the tail
+# of the log and the log's path, so the cause is on the terminal.
+logged() {
+	local desc=$1; shift
+	printf '\n### %s\n### %s\n' "$desc" "$*" >>"$LOG"
+	if ! "$@" >>"$LOG" 2>&1; then
+		printf 'error: %s failed; last lines of %s:\n' "$desc" "$LOG" >&2
+		tail -n 25 "$LOG" | sed 's/^/  | /' >&2
+		exit 1
+	fi
+}
+
+# Install the Debian packages that are missing (the first call per run
+# refreshes the package lists once).
+need_pkgs() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	say "    installing: ${missing[*]}"
+	[ "$(id -u)" -eq 0 ] || die "missing packages ${missing[*]}: run as root or install them"
+	if [ ! -e "$CACHE/.apt-updated" ] || [ -n "$(find "$CACHE/.apt-updated" -mmin +1440)" ]; then
+		logged "apt-get update" apt-get update
+		touch "$CACHE/.apt-updated"
+	fi
+	logged "apt-get install" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# The packages every build needs.
+BUILD_PKGS=(build-essential bc bison flex libelf-dev libssl-dev python3
+	    ccache kmod busybox-static rsync xz-utils git)
+
+# Key of the base tree: which kernel source the work tree is made from.
+# Sets BASE_KEY, BASE_DESC and STATE (the per-base cache directory).
+base_key() {
+	if [ -n "${KERNEL_SRC:-}" ]; then
+		local real
+		real=$(realpath -m "$KERNEL_SRC")
+		BASE_KEY=src-$(printf '%s' "$real" | sha1sum | cut -c1-12)
+		BASE_DESC="KERNEL_SRC=$real"
+	else
+		BASE_KEY=debian-6.1
+		BASE_DESC="Debian linux-source-6.1"
+	fi
+	STATE=$CACHE/$BASE_KEY
+	TREE=$STATE/tree
+	mkdir -p "$STATE"
+}
+
+# Serialise everything that touches the cache: a second run waits for the
+# first. flock is released by the kernel when its holder dies, so an
+# interrupted run leaves no stale lock behind.
+take_lock() {
+	[ -n "${ACCEL_LOCKED:-}" ] && return 0
+	exec 9>"$CACHE/lock"
+	if ! flock -n 9; then
+		say "    another run holds $CACHE/lock; waiting for it"
+		flock 9
+	fi
+	export ACCEL_LOCKED=1
+}
+
+# The git identity used for the composed commits.
+GIT_ID=(-c gc.auto=0 -c user.name="${GIT_AUTHOR_NAME:-Accel Series}"
+	-c user.email="${GIT_AUTHOR_EMAIL:-accel-series@example.org}")
+
+# Like logged, for long steps: print elapsed time and the step make is at
+# every 30 seconds, so a cold build shows progress without its log.
+logged_progress() {
+	local desc=$1; shift
+	printf '\n### %s\n### %s\n' "$desc" "$*" >>"$LOG"
+	"$@" >>"$LOG" 2>&1 &
+	local pid=$! start=$SECONDS rc=0 n=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		n=$((n + 1))
+		if [ $((n % 30)) -eq 0 ]; then
+			printf '      ... %dm%02ds, at %s\n' $(((SECONDS - start) / 60)) \
+				$(((SECONDS - start) % 60)) \
+				"$(grep -E '^  [A-Z]+ ' "$LOG" | tail -n1 | sed 's/^ *//')"
+		fi
+	done
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 0 ] || die "$desc failed (exit status $rc); full log: $LOG"
+
+}
+
+# Start a log for a top-level command and say where it is.
+start_log() {
+	mkdir -p "$OUT/log"
+	LOG=$OUT/log/$1-$(date +%Y%m%d-%H%M%S).log
+	export LOG
+	: >"$LOG"
+	ln -sf "$(basename "$LOG")" "$OUT/log/latest.log"
+	say "full log: $LOG"
+}
+
+# Phases shared by make run, make check and make boot: packages, base
+# tree, composition, UML build. $1 is the number of the first phase, $2 the
+# total.
+prepare_kernel() {
+	local n=$1 total=$2
+	phase "$n/$total" "checking packages"
+	need_pkgs "${BUILD_PKGS[@]}"
+	phase "$((n + 1))/$total" "base tree ($BASE_DESC)"
+	"$TOP/harness/base.sh"
+	printf 'base: %s\n' "$(cat "$STATE/base-version")" >>"$LOG"
+	phase "$((n + 2))/$total" "composing the series onto the base"
+	python3 "$TOP/harness/compose.py" "$TOP" "$TREE"
+	phase "$((n + 3))/$total" "building the UML kernel (DRM=m, DRM_ACCEL=y, dummy_accel=m)"
+	local t=$SECONDS
+	logged_progress "build uml" "$TOP/harness/build.sh" uml all
+	# UML exports no uapi headers: the guest programs use x86's
+	logged "headers_install" make -C "$TREE" ARCH=x86 O="$STATE/build-headers" \
+		INSTALL_HDR_PATH="$STATE/build-headers/usr" headers_install
+	grep -E '^CONFIG_(DRM|DRM_ACCEL|DRM_ACCEL_DUMMY|UML_PCI_OVER_VIRTIO)=' \
+		"$STATE/build-uml/.config" >>"$LOG"
+	say "      built in $((SECONDS - t))s: $STATE/build-uml/linux"
+}
+
+# Build a guest test program statically against the composed uapi headers.
+guest_cc() {
+	local src=$1 out=$2
+	mkdir -p "$(dirname "$out")"
+	logged "cc $(basename "$src")" gcc -static -O2 -Wall -Werror \
+		-I"$STATE/build-headers/usr/include" -o "$out" "$src" -lpthread
+}
