@@ -49,10 +49,13 @@ make_root() {
 		INSTALL_MOD_PATH="$ROOT" modules_install
 	release=$(cat "$O/include/config/kernel.release")
 	logged "depmod" depmod -b "$ROOT" "$release"
-	if [ -d "$STATE/kselftest-uml" ]; then
-		cp -a "$STATE/kselftest-uml" "$ROOT/kselftest"
-	fi
 	echo "$stamp" >"$ROOT/.stamp"
+}
+
+# The kselftests change without the kernel changing: copy them every time.
+copy_kselftests() {
+	rm -rf "$ROOT/kselftest"
+	[ ! -d "$STATE/kselftest-uml" ] || cp -a "$STATE/kselftest-uml" "$ROOT/kselftest"
 }
 
 # Copy the program, and the shared libraries of a dynamic one, into /job.
@@ -70,6 +73,7 @@ stage_job() {
 }
 
 make_root
+copy_kselftests
 if [ -n "$shell" ]; then
 	stage_job /bin/true
 else

@@ -41,12 +41,15 @@ check_config() {
 }
 
 stamp=$(cat "${frag_paths[@]}" | sha1sum | cut -c1-12)
-if [ ! -f "$O/.config" ] || [ "$(cat "$O/.frag-stamp" 2>/dev/null)" != "$stamp" ]; then
+# PARTIAL_SERIES=1 (series --check): a patch may come before the Kconfig
+# of an option, so merge the fragments anew each time and check nothing.
+if [ ! -f "$O/.config" ] || [ -n "${PARTIAL_SERIES:-}" ] ||
+   [ "$(cat "$O/.frag-stamp" 2>/dev/null)" != "$stamp" ]; then
 	logged "defconfig ($name)" "${MAKE[@]}" defconfig
 	logged "merge_config ($name)" env ARCH=$arch "$TREE/scripts/kconfig/merge_config.sh" \
 		-m -O "$O" "$O/.config" "${frag_paths[@]}"
 	echo "$stamp" >"$O/.frag-stamp"
 fi
 logged "olddefconfig ($name)" "${MAKE[@]}" olddefconfig
-check_config
+[ -n "${PARTIAL_SERIES:-}" ] || check_config
 logged "build ($name)" "${MAKE[@]}" "$@"

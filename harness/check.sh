@@ -20,7 +20,7 @@ record() {
 	esac
 }
 
-total=7
+total=9
 prepare_kernel 1 $total
 
 phase 5/$total "KUnit: kunit.py run --kunitconfig=drivers/accel"
@@ -46,7 +46,49 @@ else
 	record "boot: load dummy_accel, open /dev/accel/accel0, VERSION, unload" fail
 fi
 
-phase 7/$total "boot contract: make boot RUN=/bin/false exits non-zero"
+# count_tap NAME FILE: add the TAP results of FILE ("ok", "not ok",
+# "# SKIP") to the totals, prefixing each with NAME.
+count_tap() {
+	local line st
+	while IFS= read -r line; do
+		case $line in
+		"ok "*"# SKIP"*) st=skip ;;
+		"ok "*) st=pass ;;
+		"not ok "*) st=fail ;;
+		*) continue ;;
+		esac
+		record "$1: ${line#*ok }" "$st"
+	done <"$2"
+}
+
+phase 7/$total "kselftests in the booted kernel (tools/testing/selftests/accel)"
+t=$SECONDS
+if "$TOP/harness/boot.sh" "$TOP/harness/guest/kselftests.sh" >"$OUT/log/kselftest.log" 2>&1; then
+	krc=0
+else
+	krc=$?
+fi
+count_tap kselftest "$OUT/log/kselftest.log"
+grep -E '^=== .*: [0-9]+s$' "$OUT/log/kselftest.log" | sed 's/^/      /' || true
+if [ "$krc" -ne 0 ] && ! grep -q '^not ok ' "$OUT/log/kselftest.log"; then
+	tail -n 30 "$OUT/log/kselftest.log" | sed 's/^/      | /'
+	record "kselftest run (exit status $krc, log $OUT/log/kselftest.log)" fail
+fi
+say "      kselftests took $((SECONDS - t))s (log: $OUT/log/kselftest.log)"
+
+phase 8/$total "kselftests on the host, which has no accel device: every test skips"
+for tst in accel_abi_test accel_module_test; do
+	"$STATE/kselftest-uml/accel/$tst" >"$OUT/log/host-$tst.log" 2>&1 || true
+	if ! grep -q '^ok ' "$OUT/log/host-$tst.log" ||
+	   grep -q '^not ok ' "$OUT/log/host-$tst.log" ||
+	   grep '^ok ' "$OUT/log/host-$tst.log" | grep -vq '# SKIP'; then
+		record "host: $tst skips without a device" fail
+	else
+		record "host: $tst skips without a device ($(grep -c '# SKIP' "$OUT/log/host-$tst.log") skipped)" pass
+	fi
+done
+
+phase 9/$total "boot contract: make boot RUN=/bin/false exits non-zero"
 if "$TOP/harness/boot.sh" /bin/false >>"$LOG" 2>&1; then
 	record "boot: a failing program fails the boot" fail
 else

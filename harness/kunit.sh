@@ -12,7 +12,13 @@ kconfig=${1:-drivers/accel}
 O=$STATE/build-$name
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 mkdir -p "$O"
-[ -n "${LOG_STARTED:-}" ] || start_log "$name"
+if [ -z "${LOG_STARTED:-}" ]; then
+	# run alone (make kunit): bring the tree up to date first
+	start_log "$name"
+	need_pkgs "${BUILD_PKGS[@]}"
+	"$TOP/harness/base.sh"
+	python3 "$TOP/harness/compose.py" "$TOP" "$TREE"
+fi
 out=$OUT/log/$name-output.log
 rc=0
 (cd "$TREE" && python3 tools/testing/kunit/kunit.py run \

@@ -139,6 +139,10 @@ prepare_kernel() {
 	# UML exports no uapi headers: the guest programs use x86's
 	logged "headers_install" make -C "$TREE" ARCH=x86 O="$STATE/build-headers" \
 		INSTALL_HDR_PATH="$STATE/build-headers/usr" headers_install
+	logged "kselftest install" make -C "$TREE/tools/testing/selftests" \
+		TARGETS=accel O="$STATE/build-kselftest" LDFLAGS=-static \
+		KHDR_INCLUDES="-isystem $STATE/build-headers/usr/include" \
+		INSTALL_PATH="$STATE/kselftest-uml" install
 	grep -E '^CONFIG_(DRM|DRM_ACCEL|DRM_ACCEL_DUMMY|UML_PCI_OVER_VIRTIO)=' \
 		"$STATE/build-uml/.config" >>"$LOG"
 	say "      built in $((SECONDS - t))s: $STATE/build-uml/linux"

@@ -57,7 +57,9 @@ struct dummy_accel_file {
 	atomic64_t jobs_done;
 };
 
+/* The platform devices the module created, dummy_accel_ndevs of them */
 static struct platform_device *dummy_accel_pdevs[DUMMY_ACCEL_MAX_DEVICES];
+static unsigned int dummy_accel_ndevs;
 
 static struct dummy_accel_device *to_dummy_accel(struct drm_device *drm)
 {
@@ -244,25 +246,26 @@ static struct platform_driver dummy_accel_platform_driver = {
 
 static void dummy_accel_destroy_devices(void)
 {
-	unsigned int i = dummy_accel_num_devices;
-
-	while (i--)
-		platform_device_unregister(dummy_accel_pdevs[i]);
+	while (dummy_accel_ndevs)
+		platform_device_unregister(dummy_accel_pdevs[--dummy_accel_ndevs]);
 }
 
+/*
+ * Each device binds to the driver as it is added; one that fails to probe
+ * (past the 256 accel minors, say) stays unbound and the rest work on.
+ */
 static int dummy_accel_create_devices(void)
 {
 	struct platform_device *pdev;
-	unsigned int i;
 
-	for (i = 0; i < dummy_accel_num_devices; i++) {
-		pdev = platform_device_register_simple(DRIVER_NAME, i, NULL, 0);
+	while (dummy_accel_ndevs < dummy_accel_num_devices) {
+		pdev = platform_device_register_simple(DRIVER_NAME,
+						       dummy_accel_ndevs, NULL, 0);
 		if (IS_ERR(pdev)) {
-			dummy_accel_num_devices = i;
 			dummy_accel_destroy_devices();
 			return PTR_ERR(pdev);
 		}
-		dummy_accel_pdevs[i] = pdev;
+		dummy_accel_pdevs[dummy_accel_ndevs++] = pdev;
 	}
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * KUnit tests of the accel core on real devices: a root device as the
  * parent, a DRIVER_COMPUTE_ACCEL drm_driver defined here, and device nodes
- * on a private tmpfs, opened through the char device layer exactly as
+ * on a private ramfs, opened through the char device layer exactly as
  * open(2) would (KUnit runs before devtmpfs is mounted).
  */
 
@@ -10,9 +10,14 @@
 #include <linux/device.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/kthread.h>
+#include <linux/mman.h>
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/uaccess.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
@@ -31,6 +36,9 @@ struct accel_test {
 	unsigned int nfiles;
 	atomic_t opens;
 	atomic_t postcloses;
+	/* a user address space for ioctl arguments, see accel_test_attach_mm() */
+	struct mm_struct *mm;
+	unsigned long user_page;
 };
 
 static int accel_test_driver_open(struct drm_device *dev, struct drm_file *file)
@@ -78,7 +86,7 @@ static const struct drm_driver accel_test_modeset_driver = {
 
 static int accel_test_init(struct kunit *test)
 {
-	struct file_system_type *tmpfs;
+	struct file_system_type *ramfs;
 	struct accel_test *t;
 
 	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
@@ -91,10 +99,10 @@ static int accel_test_init(struct kunit *test)
 	t->parent = root_device_register("accel_kunit");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->parent);
 
-	tmpfs = get_fs_type("tmpfs");
-	KUNIT_ASSERT_NOT_NULL(test, tmpfs);
-	t->mnt = vfs_kern_mount(tmpfs, 0, "tmpfs", NULL);
-	module_put(tmpfs->owner);
+	ramfs = get_fs_type("ramfs");
+	KUNIT_ASSERT_NOT_NULL(test, ramfs);
+	t->mnt = vfs_kern_mount(ramfs, 0, "ramfs", NULL);
+	module_put(ramfs->owner);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->mnt);
 	return 0;
 }
@@ -106,6 +114,10 @@ static void accel_test_exit(struct kunit *test)
 
 	if (!t)
 		return;
+	if (t->mm) {
+		kthread_unuse_mm(t->mm);
+		mmput(t->mm);
+	}
 	for (i = 0; i < t->nfiles; i++)
 		if (t->files[i])
 			__fput_sync(t->files[i]);
@@ -210,6 +222,44 @@ static void accel_test_close(struct kunit *test, struct file *f)
 static long accel_test_ioctl(struct file *f, unsigned int cmd)
 {
 	return f->f_op->unlocked_ioctl(f, cmd, 0);
+}
+
+/*
+ * drm_ioctl() copies the argument in and out of user memory, which a
+ * KUnit kthread has none of (on UML even an empty copy then panics). Give
+ * the test an address space of its own with one zeroed page for ioctl
+ * arguments. mm_alloc() is not exported: only a built-in test can.
+ */
+static int accel_test_attach_mm(struct kunit *test)
+{
+	struct accel_test *t = test->priv;
+	unsigned long addr;
+
+	if (!IS_BUILTIN(CONFIG_DRM_ACCEL_KUNIT_TEST) || current->mm)
+		return -EOPNOTSUPP;
+	t->mm = mm_alloc();
+	if (!t->mm)
+		return -ENOMEM;
+	t->mm->task_size = TASK_SIZE;
+	arch_pick_mmap_layout(t->mm, &current->signal->rlim[RLIMIT_STACK]);
+	kthread_use_mm(t->mm);
+
+	addr = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	if (IS_ERR_VALUE(addr))
+		return addr;
+	t->user_page = addr;
+	return 0;
+}
+
+/* Issue @cmd with a zeroed argument in user memory. */
+static long accel_test_ioctl_zeroed(struct kunit *test, struct file *f,
+				    unsigned int cmd)
+{
+	struct accel_test *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, 0UL, clear_user((void __user *)t->user_page, PAGE_SIZE));
+	return f->f_op->unlocked_ioctl(f, cmd, t->user_page);
 }
 
 static void accel_test_register_kdev(struct kunit *test)
@@ -470,11 +520,13 @@ static struct kunit_suite accel_file_suite = {
 struct accel_test_ioctl_case {
 	const char *name;
 	unsigned int cmd;
-	bool allowed;
+	/* the result with a zeroed argument: the handler's, or -EACCES */
+	int result;
 };
 
-#define ALLOW(ioctl)	{ #ioctl, ioctl, true }
-#define REFUSE(ioctl)	{ #ioctl, ioctl, false }
+/* The test driver has neither GEM nor syncobj. */
+#define ALLOW(ioctl, result)	{ #ioctl, ioctl, result }
+#define REFUSE(ioctl)		{ #ioctl, ioctl, -EACCES }
 
 /*
  * Every core DRM ioctl of Linux 6.1 but the legacy ones, which
@@ -482,12 +534,12 @@ struct accel_test_ioctl_case {
  * a line here fails accel_test_ioctl_core_end.
  */
 static const struct accel_test_ioctl_case accel_test_ioctl_cases[] = {
-	ALLOW(DRM_IOCTL_VERSION),
+	ALLOW(DRM_IOCTL_VERSION, 0),
 	REFUSE(DRM_IOCTL_GET_UNIQUE),
 	REFUSE(DRM_IOCTL_GET_MAGIC),
 	REFUSE(DRM_IOCTL_GET_CLIENT),
 	REFUSE(DRM_IOCTL_GET_STATS),
-	ALLOW(DRM_IOCTL_GET_CAP),
+	ALLOW(DRM_IOCTL_GET_CAP, -EOPNOTSUPP),
 	REFUSE(DRM_IOCTL_SET_CLIENT_CAP),
 	REFUSE(DRM_IOCTL_SET_VERSION),
 	REFUSE(DRM_IOCTL_SET_UNIQUE),
@@ -502,12 +554,12 @@ static const struct accel_test_ioctl_case accel_test_ioctl_cases[] = {
 	REFUSE(DRM_IOCTL_WAIT_VBLANK),
 	REFUSE(DRM_IOCTL_MODESET_CTL),
 	REFUSE(DRM_IOCTL_UPDATE_DRAW),
-	ALLOW(DRM_IOCTL_GEM_CLOSE),
+	ALLOW(DRM_IOCTL_GEM_CLOSE, -EOPNOTSUPP),
 	REFUSE(DRM_IOCTL_GEM_FLINK),
 	REFUSE(DRM_IOCTL_GEM_OPEN),
 	REFUSE(DRM_IOCTL_MODE_GETRESOURCES),
-	ALLOW(DRM_IOCTL_PRIME_HANDLE_TO_FD),
-	ALLOW(DRM_IOCTL_PRIME_FD_TO_HANDLE),
+	ALLOW(DRM_IOCTL_PRIME_HANDLE_TO_FD, -ENOSYS),
+	ALLOW(DRM_IOCTL_PRIME_FD_TO_HANDLE, -ENOSYS),
 	REFUSE(DRM_IOCTL_MODE_GETPLANERESOURCES),
 	REFUSE(DRM_IOCTL_MODE_GETCRTC),
 	REFUSE(DRM_IOCTL_MODE_SETCRTC),
@@ -539,17 +591,17 @@ static const struct accel_test_ioctl_case accel_test_ioctl_cases[] = {
 	REFUSE(DRM_IOCTL_MODE_ATOMIC),
 	REFUSE(DRM_IOCTL_MODE_CREATEPROPBLOB),
 	REFUSE(DRM_IOCTL_MODE_DESTROYPROPBLOB),
-	ALLOW(DRM_IOCTL_SYNCOBJ_CREATE),
-	ALLOW(DRM_IOCTL_SYNCOBJ_DESTROY),
-	ALLOW(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD),
-	ALLOW(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE),
-	ALLOW(DRM_IOCTL_SYNCOBJ_TRANSFER),
-	ALLOW(DRM_IOCTL_SYNCOBJ_WAIT),
-	ALLOW(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT),
-	ALLOW(DRM_IOCTL_SYNCOBJ_RESET),
-	ALLOW(DRM_IOCTL_SYNCOBJ_SIGNAL),
-	ALLOW(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL),
-	ALLOW(DRM_IOCTL_SYNCOBJ_QUERY),
+	ALLOW(DRM_IOCTL_SYNCOBJ_CREATE, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_DESTROY, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_TRANSFER, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_WAIT, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_RESET, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_SIGNAL, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_QUERY, -EOPNOTSUPP),
 	REFUSE(DRM_IOCTL_CRTC_GET_SEQUENCE),
 	REFUSE(DRM_IOCTL_CRTC_QUEUE_SEQUENCE),
 	REFUSE(DRM_IOCTL_MODE_CREATE_LEASE),
@@ -585,17 +637,20 @@ static bool accel_test_ioctl_known(unsigned int nr)
 	return false;
 }
 
-/*
- * With a NULL argument an allowed ioctl fails copying it in, -EFAULT; a
- * refused one never gets that far.
- */
+/* A refused ioctl fails before its argument is even read. */
 static void accel_test_ioctl_core(struct kunit *test)
 {
 	const struct accel_test_ioctl_case *c = test->param_value;
 	struct file *f = accel_test_open_new(test);
+	int ret = accel_test_attach_mm(test);
 
-	KUNIT_EXPECT_EQ(test, c->allowed ? -EFAULT : -EACCES,
-			accel_test_ioctl(f, c->cmd));
+	if (c->result == -EACCES && ret) {
+		KUNIT_EXPECT_EQ(test, -EACCES, accel_test_ioctl(f, c->cmd));
+		return;
+	}
+	if (ret)
+		kunit_skip(test, "no user address space for the argument (%d)", ret);
+	KUNIT_EXPECT_EQ(test, c->result, accel_test_ioctl_zeroed(test, f, c->cmd));
 }
 
 /* Every other core number (legacy and unused) is refused too. */

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the accel selftests: finding the dummy_accel device,
+ * reading sysfs, DRM_IOCTL_VERSION the way libdrm calls it, and checking
+ * the kernel log for reports.
+ */
+#ifndef ACCEL_UTIL_H
+#define ACCEL_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <drm/drm.h>
+
+#define ACCEL_MAJOR	261
+#define ACCEL_MINORS	256
+#define DUMMY_NAME	"dummy_accel"
+
+/* Read the first line of @path into @buf; 0 or -errno. */
+static inline int accel_read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, len, f))
+		ret = -EIO;
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return ret;
+}
+
+/* Does @path hold a line equal to @line? */
+static inline int accel_file_has_line(const char *path, const char *line)
+{
+	char buf[256];
+	FILE *f = fopen(path, "r");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		found = strcmp(buf, line) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/* The driver name DRM_IOCTL_VERSION reports, asked as libdrm does: lengths first. */
+static inline int accel_driver_name(int fd, char *name, size_t len)
+{
+	struct drm_version v;
+
+	memset(&v, 0, sizeof(v));
+	if (ioctl(fd, DRM_IOCTL_VERSION, &v))
+		return -errno;
+	if (v.name_len >= len)
+		return -ENAMETOOLONG;
+	v.name = name;
+	v.date_len = 0;
+	v.desc_len = 0;
+	if (ioctl(fd, DRM_IOCTL_VERSION, &v))
+		return -errno;
+	name[v.name_len] = '\0';
+	return 0;
+}
+
+/* Number of lines of the kernel log that report a bug. */
+static inline int accel_kernel_reports(void)
+{
+	FILE *p = popen("dmesg | grep -cE 'BUG:|WARNING:|Oops|KASAN|Call Trace|unreferenced object'", "r");
+	int n = -1;
+
+	if (!p)
+		return -1;
+	if (fscanf(p, "%d", &n) != 1)
+		n = -1;
+	pclose(p);
+	return n;
+}
+
+/* Is the dummy_accel module loaded? */
+static inline int accel_dummy_loaded(void)
+{
+	return access("/sys/module/" DUMMY_NAME, F_OK) == 0;
+}
+
+/* Index N of the first /dev/accel/accelN driven by dummy_accel, or -1. */
+static inline int accel_find_dummy(void)
+{
+	char path[64], name[64];
+	int i, fd, found = -1;
+
+	for (i = 0; i < ACCEL_MINORS && found < 0; i++) {
+		snprintf(path, sizeof(path), "/dev/accel/accel%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (!accel_driver_name(fd, name, sizeof(name)) &&
+		    !strcmp(name, DUMMY_NAME))
+			found = i;
+		close(fd);
+	}
+	return found;
+}
+
+#endif /* ACCEL_UTIL_H */
