@@ -16,6 +16,9 @@ help:
 	@echo "             run a host program as root in the booted kernel"
 	@echo "make shell   an interactive shell in the booted kernel"
 	@echo "make kunit   the KUnit suites (kunit.py --kunitconfig=drivers/accel)"
+	@echo "make series  export the series to out/series/ (series-check: git am + build each)"
+	@echo "make lint    checkpatch --strict, sparse, W=1, kernel-doc, uapi header test"
+	@echo "make docs    make htmldocs SPHINXDIRS=accel"
 	@echo "make clean   remove out/ (the cache stays)"
 
 run:
@@ -35,3 +38,17 @@ kunit:
 
 clean:
 	rm -rf out
+
+.PHONY: series series-check lint docs
+
+series:
+	@$(H)/series.sh
+
+series-check:
+	@$(H)/series.sh --check
+
+lint:
+	@$(H)/lint.sh
+
+docs:
+	@$(H)/docs.sh

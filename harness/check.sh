@@ -20,7 +20,7 @@ record() {
 	esac
 }
 
-total=9
+total=12
 prepare_kernel 1 $total
 
 phase 5/$total "KUnit: kunit.py run --kunitconfig=drivers/accel"
@@ -94,6 +94,35 @@ if "$TOP/harness/boot.sh" /bin/false >>"$LOG" 2>&1; then
 else
 	record "boot: a failing program fails the boot" pass
 fi
+
+# add_result NAME FILE: add "passed failed skipped" counts written by a gate script
+add_result() {
+	local p=0 f=0 sk=0
+	[ ! -s "$2" ] || read -r p f sk <"$2"
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + sk))
+	[ "$f" -eq 0 ] || failures+=("$1: $f")
+}
+
+phase 10/$total "make series: export, then git am + build each patch on the base"
+t=$SECONDS
+if "$TOP/harness/series.sh" --check; then
+	record "series: every patch applies with git am and builds" pass
+else
+	record "series: every patch applies with git am and builds" fail
+fi
+say "      took $((SECONDS - t))s"
+
+phase 11/$total "make lint: checkpatch --strict, kernel-doc, sparse, W=1, uapi"
+rm -f "$OUT/lint-result"
+"$TOP/harness/lint.sh" || true
+[ -s "$OUT/lint-result" ] || record "lint did not finish (see $LOG)" fail
+add_result lint "$OUT/lint-result"
+
+phase 12/$total "make docs: htmldocs SPHINXDIRS=accel"
+rm -f "$OUT/docs-result"
+"$TOP/harness/docs.sh" || true
+[ -s "$OUT/docs-result" ] || record "docs did not finish (see $LOG)" fail
+add_result docs "$OUT/docs-result"
 
 say ""
 [ ${#failures[@]} -eq 0 ] || say "failed: ${failures[*]}"

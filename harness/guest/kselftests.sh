@@ -1,13 +1,23 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Run the installed accel kselftests in the guest, each program's TAP on
-# stdout between markers the host counts. Exit non-zero if any failed.
+# stdout for the host to count. A program that runs past its time is
+# killed, and the kernel's view of the blocked and running tasks (sysrq w
+# and l) is printed to tell where it hung. Exit non-zero if any failed.
 rc=0
 cd /kselftest/accel || { echo "no /kselftest/accel"; exit 1; }
 for t in accel_abi_test accel_module_test; do
 	echo "=== $t"
 	start=$(date +%s)
-	./$t || rc=1
+	timeout 300 ./$t
+	st=$?
+	if [ $st -eq 124 ] || [ $st -eq 143 ]; then
+		echo "not ok $t timed out after 300s"
+		echo w >/proc/sysrq-trigger
+		echo l >/proc/sysrq-trigger
+		dmesg | tail -n 120
+	fi
+	[ $st -eq 0 ] || rc=1
 	echo "=== $t: $(( $(date +%s) - start ))s"
 done
 exit $rc

@@ -9,6 +9,8 @@
 #include <kunit/test.h>
 #include <linux/device.h>
 #include <linux/file.h>
+#include <linux/bitmap.h>
+#include <linux/completion.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/mman.h>
@@ -39,6 +41,9 @@ struct accel_test {
 	/* a user address space for ioctl arguments, see accel_test_attach_mm() */
 	struct mm_struct *mm;
 	unsigned long user_page;
+	/* accel_test_core_init_failure() took the core down / held its major */
+	bool core_down;
+	bool major_held;
 };
 
 static int accel_test_driver_open(struct drm_device *dev, struct drm_file *file)
@@ -57,6 +62,26 @@ static void accel_test_driver_postclose(struct drm_device *dev,
 	atomic_inc(&t->postcloses);
 }
 
+/*
+ * PRIME stubs: an allowed PRIME ioctl must reach the driver, which says so
+ * with an error no core path returns.
+ */
+#define ACCEL_TEST_REACHED_DRIVER	(-EXDEV)
+
+static int accel_test_prime_handle_to_fd(struct drm_device *dev,
+					 struct drm_file *file, u32 handle,
+					 u32 flags, int *prime_fd)
+{
+	return ACCEL_TEST_REACHED_DRIVER;
+}
+
+static int accel_test_prime_fd_to_handle(struct drm_device *dev,
+					 struct drm_file *file, int prime_fd,
+					 u32 *handle)
+{
+	return ACCEL_TEST_REACHED_DRIVER;
+}
+
 static const struct file_operations accel_test_fops = {
 	.owner = THIS_MODULE,
 	DRM_ACCEL_FOPS,
@@ -66,6 +91,8 @@ static const struct drm_driver accel_test_driver = {
 	.driver_features = DRIVER_COMPUTE_ACCEL,
 	.open = accel_test_driver_open,
 	.postclose = accel_test_driver_postclose,
+	.prime_handle_to_fd = accel_test_prime_handle_to_fd,
+	.prime_fd_to_handle = accel_test_prime_fd_to_handle,
 	.fops = &accel_test_fops,
 	.name = "accel_kunit",
 	.desc = "accel core KUnit test device",
@@ -107,6 +134,24 @@ static int accel_test_init(struct kunit *test)
 	return 0;
 }
 
+static const struct file_operations accel_test_major_fops = {
+	.owner = THIS_MODULE,
+};
+
+/* Undo accel_test_core_init_failure(): free the major, bring the core back. */
+static void accel_test_core_restore(struct kunit *test)
+{
+	struct accel_test *t = test->priv;
+
+	if (t->major_held)
+		__unregister_chrdev(ACCEL_MAJOR, 0, ACCEL_MAX_MINORS, "accel_kunit");
+	t->major_held = false;
+	if (IS_BUILTIN(CONFIG_DRM_ACCEL_KUNIT_TEST) && t->core_down &&
+	    accel_core_init())
+		kunit_err(test, "the accel core did not come back up");
+	t->core_down = false;
+}
+
 static void accel_test_exit(struct kunit *test)
 {
 	struct accel_test *t = test->priv;
@@ -128,6 +173,7 @@ static void accel_test_exit(struct kunit *test)
 			drm_dev_unregister(t->devs[i]);
 		drm_dev_put(t->devs[i]);
 	}
+	accel_test_core_restore(test);
 	if (!IS_ERR_OR_NULL(t->mnt))
 		kern_unmount(t->mnt);
 	if (!IS_ERR_OR_NULL(t->parent))
@@ -173,12 +219,11 @@ static void accel_test_dev_put(struct kunit *test, struct drm_device *dev)
 	drm_dev_put(dev);
 }
 
-/* Open minor @index through a char device node, as open(2) does. */
-static struct file *accel_test_open(struct kunit *test, unsigned int index,
-				    int flags)
+/* Open minor @index through a char device node on @mnt, as open(2) does. */
+static struct file *accel_test_open_node(struct vfsmount *mnt,
+					 unsigned int index, int flags)
 {
-	struct accel_test *t = test->priv;
-	struct dentry *root = t->mnt->mnt_root, *dentry;
+	struct dentry *root = mnt->mnt_root, *dentry;
 	struct path path;
 	struct file *f;
 	char name[16];
@@ -198,10 +243,20 @@ static struct file *accel_test_open(struct kunit *test, unsigned int index,
 		return ERR_PTR(ret);
 	}
 
-	path.mnt = t->mnt;
+	path.mnt = mnt;
 	path.dentry = dentry;
 	f = dentry_open(&path, flags, current_cred());
 	dput(dentry);
+	return f;
+}
+
+/* The same, closed by accel_test_exit() unless the test closes it. */
+static struct file *accel_test_open(struct kunit *test, unsigned int index,
+				    int flags)
+{
+	struct accel_test *t = test->priv;
+	struct file *f = accel_test_open_node(t->mnt, index, flags);
+
 	if (!IS_ERR(f) && t->nfiles < ACCEL_TEST_MAX_FILES)
 		t->files[t->nfiles++] = f;
 	return f;
@@ -524,7 +579,7 @@ struct accel_test_ioctl_case {
 	int result;
 };
 
-/* The test driver has neither GEM nor syncobj. */
+/* The test driver has neither GEM nor syncobj, but PRIME stubs. */
 #define ALLOW(ioctl, result)	{ #ioctl, ioctl, result }
 #define REFUSE(ioctl)		{ #ioctl, ioctl, -EACCES }
 
@@ -558,8 +613,8 @@ static const struct accel_test_ioctl_case accel_test_ioctl_cases[] = {
 	REFUSE(DRM_IOCTL_GEM_FLINK),
 	REFUSE(DRM_IOCTL_GEM_OPEN),
 	REFUSE(DRM_IOCTL_MODE_GETRESOURCES),
-	ALLOW(DRM_IOCTL_PRIME_HANDLE_TO_FD, -ENOSYS),
-	ALLOW(DRM_IOCTL_PRIME_FD_TO_HANDLE, -ENOSYS),
+	ALLOW(DRM_IOCTL_PRIME_HANDLE_TO_FD, ACCEL_TEST_REACHED_DRIVER),
+	ALLOW(DRM_IOCTL_PRIME_FD_TO_HANDLE, ACCEL_TEST_REACHED_DRIVER),
 	REFUSE(DRM_IOCTL_MODE_GETPLANERESOURCES),
 	REFUSE(DRM_IOCTL_MODE_GETCRTC),
 	REFUSE(DRM_IOCTL_MODE_SETCRTC),
@@ -692,8 +747,207 @@ static struct kunit_suite accel_ioctl_suite = {
 	.test_cases = accel_ioctl_cases,
 };
 
-kunit_test_suites(&accel_registration_suite, &accel_minor_suite,
-		  &accel_file_suite, &accel_ioctl_suite);
+static const struct file_operations accel_test_gpu_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+};
+
+static const struct drm_driver accel_test_gpu_driver = {
+	.driver_features = DRIVER_RENDER,
+	.fops = &accel_test_gpu_fops,
+	.name = "accel_kunit_gpu",
+};
+
+/*
+ * With char major 261 taken, accel_core_init() fails: DRM devices still
+ * register, accel devices fail cleanly. accel_core_init() is not
+ * exported, so only a built-in test can take the core down.
+ */
+static void accel_test_core_init_failure(struct kunit *test)
+{
+	struct accel_test *t = test->priv;
+	struct drm_device *gpu, *accel;
+
+	if (!IS_BUILTIN(CONFIG_DRM_ACCEL_KUNIT_TEST))
+		kunit_skip(test, "needs the test built in to restart the accel core");
+
+	accel_core_exit();
+	t->core_down = true;
+	KUNIT_ASSERT_EQ(test, 0, __register_chrdev(ACCEL_MAJOR, 0, ACCEL_MAX_MINORS,
+						   "accel_kunit", &accel_test_major_fops));
+	t->major_held = true;
+	KUNIT_EXPECT_EQ(test, -EBUSY, accel_core_init());
+
+	gpu = accel_test_dev_alloc(test, &accel_test_gpu_driver);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(gpu));
+	KUNIT_EXPECT_EQ(test, 0, drm_dev_register(gpu, 0));
+	KUNIT_EXPECT_NOT_NULL(test, gpu->render);
+	KUNIT_EXPECT_NOT_NULL(test, gpu->primary);
+
+	accel = accel_test_dev_alloc(test, &accel_test_driver);
+	KUNIT_EXPECT_EQ(test, -ENODEV, PTR_ERR_OR_ZERO(accel));
+
+	/* and once the major is free again, the core comes back */
+	accel_test_dev_put(test, gpu);
+	__unregister_chrdev(ACCEL_MAJOR, 0, ACCEL_MAX_MINORS, "accel_kunit");
+	t->major_held = false;
+	KUNIT_ASSERT_EQ(test, 0, accel_core_init());
+	t->core_down = false;
+	accel_test_dev_register(test);
+}
+
+static struct kunit_case accel_core_cases[] = {
+	KUNIT_CASE(accel_test_core_init_failure),
+	{}
+};
+
+static struct kunit_suite accel_core_suite = {
+	.name = "accel_core",
+	.init = accel_test_init,
+	.exit = accel_test_exit,
+	.test_cases = accel_core_cases,
+};
+
+#define ACCEL_RACE_THREADS	4
+#define ACCEL_RACE_ROUNDS	40
+
+/* Shared by the threads of accel_test_race_register_open_lookup(). */
+struct accel_race {
+	struct accel_test *t;
+	/* protects live: the indexes of the devices registered right now */
+	struct mutex lock;
+	DECLARE_BITMAP(live, ACCEL_MAX_MINORS);
+	atomic_t errors;
+	atomic_t duplicates;
+	atomic_t running;
+	struct completion done;
+};
+
+/* One round: register a device, open and close it, unregister it. */
+static void accel_race_round(struct accel_race *race)
+{
+	struct drm_device *dev;
+	struct drm_file *file;
+	struct file *f;
+	int index;
+
+	dev = drm_dev_alloc(&accel_test_driver, race->t->parent);
+	if (IS_ERR(dev)) {
+		atomic_inc(&race->errors);
+		return;
+	}
+	dev->dev_private = race->t;
+	if (drm_dev_register(dev, 0)) {
+		atomic_inc(&race->errors);
+		drm_dev_put(dev);
+		return;
+	}
+	index = dev->accel->index;
+	mutex_lock(&race->lock);
+	if (test_and_set_bit(index, race->live))
+		atomic_inc(&race->duplicates);
+	mutex_unlock(&race->lock);
+
+	f = accel_test_open_node(race->t->mnt, index, O_RDWR);
+	if (IS_ERR(f)) {
+		atomic_inc(&race->errors);
+	} else {
+		file = f->private_data;
+		if (file->minor->dev != dev)
+			atomic_inc(&race->errors);
+		__fput_sync(f);
+	}
+
+	/* clear before the index can be handed out again */
+	mutex_lock(&race->lock);
+	clear_bit(index, race->live);
+	mutex_unlock(&race->lock);
+	drm_dev_unregister(dev);
+	drm_dev_put(dev);
+}
+
+static int accel_race_register_thread(void *data)
+{
+	struct accel_race *race = data;
+	int i;
+
+	for (i = 0; i < ACCEL_RACE_ROUNDS; i++)
+		accel_race_round(race);
+	if (atomic_dec_and_test(&race->running))
+		complete(&race->done);
+	return 0;
+}
+
+/* Opens whatever minor comes: it works or says -ENODEV, nothing else. */
+static int accel_race_lookup_thread(void *data)
+{
+	struct accel_race *race = data;
+	struct file *f;
+	int i;
+
+	for (i = 0; i < ACCEL_RACE_ROUNDS * 8; i++) {
+		f = accel_test_open_node(race->t->mnt, i % 8, O_RDWR);
+		if (!IS_ERR(f))
+			__fput_sync(f);
+		else if (PTR_ERR(f) != -ENODEV)
+			atomic_inc(&race->errors);
+	}
+	if (atomic_dec_and_test(&race->running))
+		complete(&race->done);
+	return 0;
+}
+
+static void accel_test_race_register_open_lookup(struct kunit *test)
+{
+	struct drm_device *dev = accel_test_dev_register(test);
+	int i, lowest = dev->accel->index;
+	struct accel_race *race;
+	struct task_struct *task;
+
+	accel_test_dev_put(test, dev);
+	race = kunit_kzalloc(test, sizeof(*race), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, race);
+	race->t = test->priv;
+	mutex_init(&race->lock);
+	init_completion(&race->done);
+	atomic_set(&race->running, ACCEL_RACE_THREADS + 1);
+
+	for (i = 0; i <= ACCEL_RACE_THREADS; i++) {
+		task = kthread_run(i < ACCEL_RACE_THREADS ? accel_race_register_thread :
+				   accel_race_lookup_thread, race, "accel_race/%d", i);
+		if (IS_ERR(task)) {
+			atomic_inc(&race->errors);
+			if (atomic_dec_and_test(&race->running))
+				complete(&race->done);
+		}
+	}
+	/* the threads use race and the test's mount: wait for them all */
+	wait_for_completion(&race->done);
+
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&race->errors));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&race->duplicates));
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(race->live, ACCEL_MAX_MINORS));
+	/* every index came back: the next device gets the lowest again */
+	KUNIT_EXPECT_EQ(test, lowest, accel_test_dev_register(test)->accel->index);
+}
+
+static struct kunit_case accel_race_cases[] = {
+	KUNIT_CASE(accel_test_race_register_open_lookup),
+	{}
+};
+
+static struct kunit_suite accel_race_suite = {
+	.name = "accel_race",
+	.init = accel_test_init,
+	.exit = accel_test_exit,
+	.test_cases = accel_race_cases,
+};
+
+kunit_test_suites(&accel_core_suite, &accel_registration_suite,
+		  &accel_minor_suite, &accel_file_suite, &accel_ioctl_suite,
+		  &accel_race_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the accel core");
 MODULE_LICENSE("GPL");

@@ -20,11 +20,10 @@
 #include "accel_util.h"
 #include "../kselftest_harness.h"
 
-/* 6.1's harness runs a test even when FIXTURE_SETUP skipped: check again. */
-#define REQUIRE_DEVICE() do { \
-	if (self->fd < 0) \
-		SKIP(return, "%s", self->why); \
-} while (0)
+/*
+ * 6.1's harness runs a test even when FIXTURE_SETUP skipped it, so each
+ * test checks self->fd again and skips with the reason.
+ */
 
 FIXTURE(accel) {
 	int fd;
@@ -61,7 +60,8 @@ TEST_F(accel, node_is_char_261_root_0600)
 {
 	struct stat st;
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	ASSERT_EQ(0, stat(self->node, &st));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
 	EXPECT_EQ(ACCEL_MAJOR, major(st.st_rdev));
@@ -73,7 +73,8 @@ TEST_F(accel, node_is_char_261_root_0600)
 
 TEST_F(accel, proc_devices_lists_261_accel)
 {
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	EXPECT_TRUE(accel_file_has_line("/proc/devices", "261 accel"));
 }
 
@@ -81,7 +82,8 @@ TEST_F(accel, sysfs_class_dev)
 {
 	char path[128], dev[32], want[32];
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	snprintf(want, sizeof(want), "261:%d", self->index);
 	snprintf(path, sizeof(path), "%s/dev", self->sysfs);
 	ASSERT_EQ(0, accel_read_line(path, dev, sizeof(dev)));
@@ -92,7 +94,8 @@ TEST_F(accel, sysfs_dev_char_is_parent_accel_node)
 {
 	char link[64], real[PATH_MAX], suffix[64], *tail;
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	snprintf(link, sizeof(link), "/sys/dev/char/261:%d", self->index);
 	ASSERT_NE(NULL, realpath(link, real));
 	snprintf(suffix, sizeof(suffix), "/accel/accel%d", self->index);
@@ -109,7 +112,8 @@ TEST_F(accel, sysfs_device_link_is_platform_device)
 	char link[128], target[PATH_MAX], *base;
 	ssize_t n;
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	snprintf(link, sizeof(link), "%s/device", self->sysfs);
 	n = readlink(link, target, sizeof(target) - 1);
 	ASSERT_LT(0, n);
@@ -126,7 +130,8 @@ TEST_F(accel, uevent_keys)
 {
 	char path[128], line[64];
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	snprintf(path, sizeof(path), "%s/uevent", self->sysfs);
 	snprintf(line, sizeof(line), "DEVNAME=accel/accel%d", self->index);
 	EXPECT_TRUE(accel_file_has_line(path, line));
@@ -139,7 +144,8 @@ TEST_F(accel, no_dri_node)
 {
 	char path[128];
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	/* a DRM device has <parent>/drm/cardN; an accel device must not */
 	snprintf(path, sizeof(path), "%s/device/drm", self->sysfs);
 	EXPECT_NE(0, access(path, F_OK));
@@ -151,7 +157,8 @@ TEST_F(accel, version_lengths_then_buffers)
 	struct drm_version v;
 	char name[64], date[64], desc[128];
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	memset(&v, 0, sizeof(v));
 	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_VERSION, &v));
 	EXPECT_EQ(strlen(DUMMY_NAME), v.name_len);
@@ -179,7 +186,8 @@ TEST_F(accel, probe_loop_finds_bound_devices)
 	struct dirent *e;
 	DIR *d;
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	for (i = 0; i < 64; i++) {
 		snprintf(path, sizeof(path), "/dev/accel/accel%d", i);
 		fd = open(path, O_RDWR | O_CLOEXEC);
@@ -203,7 +211,8 @@ TEST_F(accel, debugfs_name)
 {
 	char path[96], line[256];
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	if (access("/sys/kernel/debug/accel", F_OK))
 		SKIP(return, "debugfs is not mounted at /sys/kernel/debug");
 	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/name", self->index);
@@ -233,7 +242,8 @@ TEST_F(accel, debugfs_counters_follow_jobs)
 	unsigned int one = 1;
 	char path[96];
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	if (access("/sys/kernel/debug/accel", F_OK))
 		SKIP(return, "debugfs is not mounted at /sys/kernel/debug");
 	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/counters", self->index);
@@ -273,7 +283,8 @@ TEST_F(accel, mknod_unused_minor_enodev)
 	char path[64];
 	int m;
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	for (m = ACCEL_MINORS - 1; m >= 0; m--) {
 		snprintf(path, sizeof(path), "/sys/dev/char/261:%d", m);
 		if (access(path, F_OK))
@@ -285,7 +296,8 @@ TEST_F(accel, mknod_unused_minor_enodev)
 
 TEST_F(accel, mknod_minor_256_and_above_enxio)
 {
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	EXPECT_EQ(-ENXIO, open_mknod(ACCEL_MINORS));
 	EXPECT_EQ(-ENXIO, open_mknod(ACCEL_MINORS + 1));
 	EXPECT_EQ(-ENXIO, open_mknod(1000));
@@ -293,7 +305,8 @@ TEST_F(accel, mknod_minor_256_and_above_enxio)
 
 TEST_F(accel, open_excl_ebusy)
 {
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	EXPECT_EQ(-1, open(self->node, O_RDWR | O_EXCL));
 	EXPECT_EQ(EBUSY, errno);
 }
@@ -340,13 +353,15 @@ static int nobody_use_fd(void *pfd)
 
 TEST_F(accel, unprivileged_open_eacces)
 {
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	EXPECT_EQ(0, as_nobody(nobody_open, self->node));
 }
 
 TEST_F(accel, passed_fd_no_root_ioctls)
 {
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	EXPECT_EQ(0, as_nobody(nobody_use_fd, &self->fd));
 }
 
@@ -354,7 +369,8 @@ TEST_F(accel, mmap_without_gem_fails)
 {
 	void *p;
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, self->fd, 0);
 	EXPECT_EQ(MAP_FAILED, p);
 	EXPECT_EQ(ENODEV, errno);
@@ -392,7 +408,8 @@ TEST_F(accel, four_threads_open_version_close)
 	pthread_t th[4];
 	int i;
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	for (i = 0; i < 4; i++) {
 		args[i] = (struct thread_arg){ self->node, 10000, 0 };
 		ASSERT_EQ(0, pthread_create(&th[i], NULL, open_version_close, &args[i]));
@@ -409,7 +426,8 @@ TEST_F(accel, get_param_values)
 {
 	struct drm_dummy_accel_get_param p = { 0 };
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	p.param = DUMMY_ACCEL_PARAM_VERSION;
 	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p));
 	EXPECT_EQ(DUMMY_ACCEL_INTERFACE_VERSION, p.value);
@@ -432,7 +450,8 @@ TEST_F(accel, get_param_errors)
 {
 	struct drm_dummy_accel_get_param p = { 0 };
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	p.param = 0xdead;
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p));
 	EXPECT_EQ(EINVAL, errno);
@@ -465,7 +484,8 @@ TEST_F(accel, submit_results)
 	uint64_t sum = 0, xor = 0, seq;
 	unsigned int i;
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	for (i = 0; i < DUMMY_ACCEL_MAX_ELEMENTS; i++) {
 		buf[i] = i * 2654435761u;
 		sum += buf[i];
@@ -547,7 +567,8 @@ TEST_F(submit_error, fails_with_errno)
 		.pad = variant->pad,
 	};
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	if (variant->bad_pointer == 1)
 		job.data = 0;
 	else if (variant->bad_pointer == 2)
@@ -561,7 +582,8 @@ TEST_F(accel, unknown_driver_ioctl)
 {
 	uint64_t arg = 0;
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOWR(DRM_COMMAND_BASE + 0x20, uint64_t), &arg));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, _IOWR('x', 1, uint64_t), &arg));
@@ -578,89 +600,95 @@ FIXTURE(core_ioctl) {
 FIXTURE_VARIANT(core_ioctl) {
 	unsigned long cmd;
 	int allowed;
-	int zero_err;	/* errno for a zeroed argument, 0 for success */
+	int zero_err;	/* errno for a zeroed argument, 0 for success, -1 any */
 };
 
-#define ALLOWED(name, err) \
-	FIXTURE_VARIANT_ADD(core_ioctl, name) { DRM_IOCTL_##name, 1, err }
-#define REFUSED(name) \
-	FIXTURE_VARIANT_ADD(core_ioctl, name) { DRM_IOCTL_##name, 0, EACCES }
-
-/* dummy_accel has neither GEM nor syncobj: those report EOPNOTSUPP/ENOSYS */
-ALLOWED(VERSION, 0);
-ALLOWED(GET_CAP, EOPNOTSUPP);
-ALLOWED(GEM_CLOSE, EOPNOTSUPP);
-ALLOWED(PRIME_HANDLE_TO_FD, ENOSYS);
-ALLOWED(PRIME_FD_TO_HANDLE, ENOSYS);
-ALLOWED(SYNCOBJ_CREATE, EOPNOTSUPP);
-ALLOWED(SYNCOBJ_DESTROY, EOPNOTSUPP);
-ALLOWED(SYNCOBJ_HANDLE_TO_FD, EOPNOTSUPP);
-ALLOWED(SYNCOBJ_FD_TO_HANDLE, EOPNOTSUPP);
-ALLOWED(SYNCOBJ_TRANSFER, EOPNOTSUPP);
-ALLOWED(SYNCOBJ_WAIT, EOPNOTSUPP);
-ALLOWED(SYNCOBJ_TIMELINE_WAIT, EOPNOTSUPP);
-ALLOWED(SYNCOBJ_RESET, EOPNOTSUPP);
-ALLOWED(SYNCOBJ_SIGNAL, EOPNOTSUPP);
-ALLOWED(SYNCOBJ_TIMELINE_SIGNAL, EOPNOTSUPP);
-ALLOWED(SYNCOBJ_QUERY, EOPNOTSUPP);
-REFUSED(GET_UNIQUE);
-REFUSED(GET_MAGIC);
-REFUSED(GET_CLIENT);
-REFUSED(GET_STATS);
-REFUSED(SET_CLIENT_CAP);
-REFUSED(SET_VERSION);
-REFUSED(SET_UNIQUE);
-REFUSED(BLOCK);
-REFUSED(UNBLOCK);
-REFUSED(AUTH_MAGIC);
-REFUSED(SET_MASTER);
-REFUSED(DROP_MASTER);
-REFUSED(ADD_DRAW);
-REFUSED(RM_DRAW);
-REFUSED(FINISH);
-REFUSED(WAIT_VBLANK);
-REFUSED(MODESET_CTL);
-REFUSED(UPDATE_DRAW);
-REFUSED(GEM_FLINK);
-REFUSED(GEM_OPEN);
-REFUSED(MODE_GETRESOURCES);
-REFUSED(MODE_GETPLANERESOURCES);
-REFUSED(MODE_GETCRTC);
-REFUSED(MODE_SETCRTC);
-REFUSED(MODE_GETPLANE);
-REFUSED(MODE_SETPLANE);
-REFUSED(MODE_CURSOR);
-REFUSED(MODE_GETGAMMA);
-REFUSED(MODE_SETGAMMA);
-REFUSED(MODE_GETENCODER);
-REFUSED(MODE_GETCONNECTOR);
-REFUSED(MODE_ATTACHMODE);
-REFUSED(MODE_DETACHMODE);
-REFUSED(MODE_GETPROPERTY);
-REFUSED(MODE_SETPROPERTY);
-REFUSED(MODE_GETPROPBLOB);
-REFUSED(MODE_GETFB);
-REFUSED(MODE_GETFB2);
-REFUSED(MODE_ADDFB);
-REFUSED(MODE_ADDFB2);
-REFUSED(MODE_RMFB);
-REFUSED(MODE_PAGE_FLIP);
-REFUSED(MODE_DIRTYFB);
-REFUSED(MODE_CREATE_DUMB);
-REFUSED(MODE_MAP_DUMB);
-REFUSED(MODE_DESTROY_DUMB);
-REFUSED(MODE_OBJ_GETPROPERTIES);
-REFUSED(MODE_OBJ_SETPROPERTY);
-REFUSED(MODE_CURSOR2);
-REFUSED(MODE_ATOMIC);
-REFUSED(MODE_CREATEPROPBLOB);
-REFUSED(MODE_DESTROYPROPBLOB);
-REFUSED(CRTC_GET_SEQUENCE);
-REFUSED(CRTC_QUEUE_SEQUENCE);
-REFUSED(MODE_CREATE_LEASE);
-REFUSED(MODE_LIST_LESSEES);
-REFUSED(MODE_GET_LEASE);
-REFUSED(MODE_REVOKE_LEASE);
+/*
+ * { cmd, allowed, errno for a zeroed argument }. dummy_accel has neither
+ * GEM nor syncobj, so those fail with EOPNOTSUPP; DRM answers the PRIME
+ * ioctls of a driver without PRIME with an errno of its own, so for them
+ * any error but EACCES will do (-1).
+ */
+FIXTURE_VARIANT_ADD(core_ioctl, VERSION) { DRM_IOCTL_VERSION, 1, 0 };
+FIXTURE_VARIANT_ADD(core_ioctl, GET_CAP) { DRM_IOCTL_GET_CAP, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, GEM_CLOSE) { DRM_IOCTL_GEM_CLOSE, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, PRIME_HANDLE_TO_FD) { DRM_IOCTL_PRIME_HANDLE_TO_FD, 1, -1 };
+FIXTURE_VARIANT_ADD(core_ioctl, PRIME_FD_TO_HANDLE) { DRM_IOCTL_PRIME_FD_TO_HANDLE, 1, -1 };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_CREATE) { DRM_IOCTL_SYNCOBJ_CREATE, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_DESTROY) { DRM_IOCTL_SYNCOBJ_DESTROY, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_HANDLE_TO_FD) {
+	DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_FD_TO_HANDLE) {
+	DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_TRANSFER) { DRM_IOCTL_SYNCOBJ_TRANSFER, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_WAIT) { DRM_IOCTL_SYNCOBJ_WAIT, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_TIMELINE_WAIT) {
+	DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_RESET) { DRM_IOCTL_SYNCOBJ_RESET, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_SIGNAL) { DRM_IOCTL_SYNCOBJ_SIGNAL, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_TIMELINE_SIGNAL) {
+	DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_QUERY) { DRM_IOCTL_SYNCOBJ_QUERY, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, GET_UNIQUE) { DRM_IOCTL_GET_UNIQUE, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, GET_MAGIC) { DRM_IOCTL_GET_MAGIC, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, GET_CLIENT) { DRM_IOCTL_GET_CLIENT, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, GET_STATS) { DRM_IOCTL_GET_STATS, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, SET_CLIENT_CAP) { DRM_IOCTL_SET_CLIENT_CAP, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, SET_VERSION) { DRM_IOCTL_SET_VERSION, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, SET_UNIQUE) { DRM_IOCTL_SET_UNIQUE, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, BLOCK) { DRM_IOCTL_BLOCK, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, UNBLOCK) { DRM_IOCTL_UNBLOCK, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, AUTH_MAGIC) { DRM_IOCTL_AUTH_MAGIC, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, SET_MASTER) { DRM_IOCTL_SET_MASTER, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, DROP_MASTER) { DRM_IOCTL_DROP_MASTER, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, ADD_DRAW) { DRM_IOCTL_ADD_DRAW, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, RM_DRAW) { DRM_IOCTL_RM_DRAW, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, FINISH) { DRM_IOCTL_FINISH, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, WAIT_VBLANK) { DRM_IOCTL_WAIT_VBLANK, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODESET_CTL) { DRM_IOCTL_MODESET_CTL, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, UPDATE_DRAW) { DRM_IOCTL_UPDATE_DRAW, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, GEM_FLINK) { DRM_IOCTL_GEM_FLINK, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, GEM_OPEN) { DRM_IOCTL_GEM_OPEN, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_GETRESOURCES) { DRM_IOCTL_MODE_GETRESOURCES, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_GETPLANERESOURCES) {
+	DRM_IOCTL_MODE_GETPLANERESOURCES, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_GETCRTC) { DRM_IOCTL_MODE_GETCRTC, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_SETCRTC) { DRM_IOCTL_MODE_SETCRTC, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_GETPLANE) { DRM_IOCTL_MODE_GETPLANE, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_SETPLANE) { DRM_IOCTL_MODE_SETPLANE, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_CURSOR) { DRM_IOCTL_MODE_CURSOR, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_GETGAMMA) { DRM_IOCTL_MODE_GETGAMMA, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_SETGAMMA) { DRM_IOCTL_MODE_SETGAMMA, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_GETENCODER) { DRM_IOCTL_MODE_GETENCODER, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_GETCONNECTOR) { DRM_IOCTL_MODE_GETCONNECTOR, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_ATTACHMODE) { DRM_IOCTL_MODE_ATTACHMODE, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_DETACHMODE) { DRM_IOCTL_MODE_DETACHMODE, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_GETPROPERTY) { DRM_IOCTL_MODE_GETPROPERTY, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_SETPROPERTY) { DRM_IOCTL_MODE_SETPROPERTY, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_GETPROPBLOB) { DRM_IOCTL_MODE_GETPROPBLOB, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_GETFB) { DRM_IOCTL_MODE_GETFB, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_GETFB2) { DRM_IOCTL_MODE_GETFB2, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_ADDFB) { DRM_IOCTL_MODE_ADDFB, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_ADDFB2) { DRM_IOCTL_MODE_ADDFB2, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_RMFB) { DRM_IOCTL_MODE_RMFB, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_PAGE_FLIP) { DRM_IOCTL_MODE_PAGE_FLIP, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_DIRTYFB) { DRM_IOCTL_MODE_DIRTYFB, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_CREATE_DUMB) { DRM_IOCTL_MODE_CREATE_DUMB, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_MAP_DUMB) { DRM_IOCTL_MODE_MAP_DUMB, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_DESTROY_DUMB) { DRM_IOCTL_MODE_DESTROY_DUMB, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_OBJ_GETPROPERTIES) {
+	DRM_IOCTL_MODE_OBJ_GETPROPERTIES, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_OBJ_SETPROPERTY) { DRM_IOCTL_MODE_OBJ_SETPROPERTY, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_CURSOR2) { DRM_IOCTL_MODE_CURSOR2, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_ATOMIC) { DRM_IOCTL_MODE_ATOMIC, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_CREATEPROPBLOB) { DRM_IOCTL_MODE_CREATEPROPBLOB, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_DESTROYPROPBLOB) { DRM_IOCTL_MODE_DESTROYPROPBLOB, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, CRTC_GET_SEQUENCE) { DRM_IOCTL_CRTC_GET_SEQUENCE, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, CRTC_QUEUE_SEQUENCE) { DRM_IOCTL_CRTC_QUEUE_SEQUENCE, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_CREATE_LEASE) { DRM_IOCTL_MODE_CREATE_LEASE, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_LIST_LESSEES) { DRM_IOCTL_MODE_LIST_LESSEES, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_GET_LEASE) { DRM_IOCTL_MODE_GET_LEASE, 0, EACCES };
+FIXTURE_VARIANT_ADD(core_ioctl, MODE_REVOKE_LEASE) { DRM_IOCTL_MODE_REVOKE_LEASE, 0, EACCES };
 
 FIXTURE_SETUP(core_ioctl)
 {
@@ -691,11 +719,14 @@ TEST_F(core_ioctl, zeroed_argument)
 	unsigned char arg[4096] = { 0 };
 	int ret;
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	ret = ioctl(self->fd, variant->cmd, arg);
 	EXPECT_EQ(variant->zero_err ? -1 : 0, ret);
-	if (ret)
+	if (ret && variant->zero_err > 0)
 		EXPECT_EQ(variant->zero_err, errno);
+	if (ret && variant->allowed)
+		EXPECT_NE(EACCES, errno);
 }
 
 TEST_F(core_ioctl, garbage_argument)
@@ -703,7 +734,8 @@ TEST_F(core_ioctl, garbage_argument)
 	unsigned char arg[4096];
 	int ret;
 
-	REQUIRE_DEVICE();
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
 	memset(arg, 0xa5, sizeof(arg));
 	ret = ioctl(self->fd, variant->cmd, arg);
 	if (variant->allowed) {

@@ -116,10 +116,7 @@ FIXTURE_TEARDOWN(module)
 		EXPECT_EQ(0, reload(""));
 }
 
-#define REQUIRE_MODULE() do { \
-	if (!self->ok) \
-		SKIP(return, "needs root and a loadable dummy_accel module"); \
-} while (0)
+#define NO_MODULE "needs root and a loadable dummy_accel module"
 
 TEST_F(module, unbind_with_open_fd_then_bind)
 {
@@ -128,7 +125,8 @@ TEST_F(module, unbind_with_open_fd_then_bind)
 	struct stat st;
 	int index, fd, expect;
 
-	REQUIRE_MODULE();
+	if (!self->ok)
+		SKIP(return, NO_MODULE);
 	index = accel_find_dummy();
 	ASSERT_LE(0, index);
 	ASSERT_EQ(0, platform_name(index, pdev, sizeof(pdev)));
@@ -160,7 +158,8 @@ TEST_F(module, rmmod_refused_while_open)
 {
 	int fd;
 
-	REQUIRE_MODULE();
+	if (!self->ok)
+		SKIP(return, NO_MODULE);
 	fd = open_index(accel_find_dummy());
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, syscall(SYS_delete_module, DUMMY_NAME, O_NONBLOCK));
@@ -175,7 +174,8 @@ TEST_F(module, load_unload_50_cycles_leave_nothing)
 {
 	int i, fd;
 
-	REQUIRE_MODULE();
+	if (!self->ok)
+		SKIP(return, NO_MODULE);
 	ASSERT_EQ(0, sh("rmmod " DUMMY_NAME));
 	for (i = 0; i < 50; i++) {
 		ASSERT_EQ(0, sh("modprobe " DUMMY_NAME));
@@ -198,7 +198,8 @@ TEST_F(module, four_devices_work_independently)
 	uint32_t data = 7;
 	int fds[4], i;
 
-	REQUIRE_MODULE();
+	if (!self->ok)
+		SKIP(return, NO_MODULE);
 	ASSERT_EQ(0, reload("num_devices=4"));
 	ASSERT_EQ(4, count_entries("/sys/class/accel", "accel"));
 	job.data = (unsigned long)&data;
@@ -222,7 +223,8 @@ TEST_F(module, num_devices_257_gives_256_nodes)
 {
 	int fd;
 
-	REQUIRE_MODULE();
+	if (!self->ok)
+		SKIP(return, NO_MODULE);
 	ASSERT_EQ(0, reload("num_devices=257"));
 	EXPECT_EQ(ACCEL_MINORS, count_entries("/sys/class/accel", "accel"));
 	EXPECT_EQ(ACCEL_MINORS, count_entries("/dev/accel", "accel"));
@@ -235,7 +237,8 @@ TEST_F(module, num_devices_257_gives_256_nodes)
 
 TEST_F(module, num_devices_above_512_refused)
 {
-	REQUIRE_MODULE();
+	if (!self->ok)
+		SKIP(return, NO_MODULE);
 	ASSERT_EQ(0, sh("rmmod " DUMMY_NAME));
 	EXPECT_NE(0, sh("modprobe " DUMMY_NAME " num_devices=513 2>/dev/null"));
 	EXPECT_FALSE(accel_dummy_loaded());

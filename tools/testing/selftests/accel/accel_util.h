@@ -73,10 +73,13 @@ static inline int accel_driver_name(int fd, char *name, size_t len)
 	return 0;
 }
 
+/* What a kernel report starts with: BUG, WARNING, Oops, KASAN, leaks */
+#define ACCEL_REPORTS "BUG:|WARNING:|Oops|KASAN|Call Trace|unreferenced object"
+
 /* Number of lines of the kernel log that report a bug. */
 static inline int accel_kernel_reports(void)
 {
-	FILE *p = popen("dmesg | grep -cE 'BUG:|WARNING:|Oops|KASAN|Call Trace|unreferenced object'", "r");
+	FILE *p = popen("dmesg | grep -cE '" ACCEL_REPORTS "'", "r");
 	int n = -1;
 
 	if (!p)

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# lint: the kernel's own static gates over the series. Each gate prints
+# one "ok"/"FAILED" line; the result counts go to $OUT/lint-result for
+# make check. Warnings the base tree already has are not ours: sparse,
+# W=1 and kernel-doc output on files the series changes is compared with
+# the same files of the base, and only new lines count.
+source "$(dirname "$0")/lib.sh"
+base_key
+take_lock
+if [ -z "${LOG_STARTED:-}" ]; then
+	start_log lint
+	need_pkgs "${BUILD_PKGS[@]}" sparse
+	"$TOP/harness/base.sh"
+	python3 "$TOP/harness/compose.py" "$TOP" "$TREE"
+	"$TOP/harness/series.sh" >/dev/null
+else
+	need_pkgs sparse
+fi
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+LINT=$OUT/lint
+rm -rf "$LINT"; mkdir -p "$LINT"
+passed=0 failed=0
+
+gate() {	# gate NAME STATUS [DETAIL-FILE]
+	if [ "$2" = pass ]; then
+		passed=$((passed + 1)); say "      ok      $1"
+	else
+		failed=$((failed + 1)); say "      FAILED  $1"
+		[ -z "${3:-}" ] || sed 's/^/        | /' "$3" | head -n 30
+	fi
+}
+
+# checkpatch --strict over every emitted patch, commit message included.
+# FILE_PATH_CHANGES: the series adds MAINTAINERS entries in a patch of
+# their own, so the patches before it that add files would all be told
+# MAINTAINERS may need updating.
+CHECKPATCH_IGNORE=FILE_PATH_CHANGES
+for p in "$OUT"/series/0*.patch; do
+	case $p in *cover-letter*) continue ;; esac
+	r=$LINT/checkpatch-$(basename "$p" .patch).txt
+	(cd "$TREE" && ./scripts/checkpatch.pl --strict --ignore "$CHECKPATCH_IGNORE" "$p") >"$r" 2>&1 || true
+	if grep -q '^total: 0 errors, 0 warnings, 0 checks' "$r"; then
+		gate "checkpatch --strict $(basename "$p")" pass
+	else
+		grep -E '^(ERROR|WARNING|CHECK)|^#[0-9]+: FILE' "$r" >"$r.short" || true
+		gate "checkpatch --strict $(basename "$p")" fail "$r.short"
+	fi
+done
+
+# Files of the series: the new ones and those a diff changes.
+new_c=$(cd "$TOP" && ls drivers/accel/*.c drivers/accel/*/*.c include/drm/drm_accel.h include/uapi/drm/dummy_accel.h)
+changed=$(cd "$TOP" && sed -n 's/^+++ b\///p' Kconfig.patch patches/*.patch | grep -E '\.[ch]$')
+
+# kernel-doc: nothing from our files, nothing new from the changed ones.
+# (kernel-doc's exit status is its number of warnings: the output decides)
+kdoc() { (cd "$1" && { perl "$TREE/scripts/kernel-doc" -none $2 2>&1 || :; } | sed -E 's/:[0-9]+:/:/' | sort); }
+kdoc "$TREE" "$new_c" >"$LINT/kdoc-new.txt"
+gate "kernel-doc on the files the series adds" \
+	"$([ -s "$LINT/kdoc-new.txt" ] && echo fail || echo pass)" "$LINT/kdoc-new.txt"
+base_dir=$STATE/lint-base
+rm -rf "$base_dir"; mkdir -p "$base_dir"
+for f in $changed; do
+	mkdir -p "$base_dir/$(dirname "$f")"
+	git -C "$TREE" show "base:$f" >"$base_dir/$f"
+done
+kdoc "$TREE" "$changed" >"$LINT/kdoc-changed.txt"
+kdoc "$base_dir" "$changed" >"$LINT/kdoc-base.txt"
+comm -23 "$LINT/kdoc-changed.txt" "$LINT/kdoc-base.txt" >"$LINT/kdoc-new-in-changed.txt"
+gate "kernel-doc on the changed files: no new warning" \
+	"$([ -s "$LINT/kdoc-new-in-changed.txt" ] && echo fail || echo pass)" "$LINT/kdoc-new-in-changed.txt"
+
+# sparse (C=2 checks every file named, rebuilt or not) and W=1 over
+# drivers/accel and the DRM objects the series changes, in the UML build.
+# (only the objects this configuration builds: UML has no drm_ioc32.o)
+objs=$(for f in $changed; do
+	case $f in drivers/*.c) [ ! -f "$STATE/build-uml/${f%.c}.o" ] || echo "${f%.c}.o" ;; esac
+done)
+warnings() {	# warnings TREE O OBJS: sparse + W=1 messages, line numbers dropped
+	make -C "$1" ARCH=um O="$2" CC="ccache gcc" -j"$JOBS" C=2 W=1 $3 \
+		>"$LINT/make-$(basename "$2").log" 2>&1 ||
+		die "sparse/W=1 build in $2 failed: $LINT/make-$(basename "$2").log"
+	{ grep -E '(warning|error):' "$LINT/make-$(basename "$2").log" || :; } |
+		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | sed "s|$1/||; s|$2/||" |
+		{ grep -E '^(drivers/accel/|drivers/gpu/drm/|include/drm/|include/uapi/drm/)' || :; } | sort
+}
+# drm_accel.o is built by drivers/gpu/drm/Makefile, so name it; the KUnit
+# suite is checked in the KUnit build, the only one that enables it.
+warnings "$TREE" "$STATE/build-uml" "drivers/accel/ drivers/accel/drm_accel.o $objs" >"$LINT/sparse-w1.txt"
+if [ -f "$STATE/build-kunit/.config" ]; then
+	warnings "$TREE" "$STATE/build-kunit" "drivers/accel/tests/" >>"$LINT/sparse-w1.txt"
+	sort -o "$LINT/sparse-w1.txt" "$LINT/sparse-w1.txt"
+fi
+# the same objects of the base tree, built once in a worktree of its own
+if [ ! -f "$STATE/build-lint-base/.stamp" ]; then
+	rm -rf "$STATE/lint-base-tree" "$STATE/build-lint-base"
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$STATE/lint-base-tree" base
+	mkdir -p "$STATE/build-lint-base"
+	logged "lint base config" make -C "$STATE/lint-base-tree" ARCH=um O="$STATE/build-lint-base" defconfig
+	logged "lint base merge" env ARCH=um "$STATE/lint-base-tree/scripts/kconfig/merge_config.sh" \
+		-m -O "$STATE/build-lint-base" "$STATE/build-lint-base/.config" "$TOP/configs/uml.config"
+	logged "lint base olddefconfig" make -C "$STATE/lint-base-tree" ARCH=um O="$STATE/build-lint-base" olddefconfig
+	logged "lint base prepare" make -C "$STATE/lint-base-tree" ARCH=um O="$STATE/build-lint-base" \
+		CC="ccache gcc" -j"$JOBS" prepare
+	touch "$STATE/build-lint-base/.stamp"
+fi
+base_objs=$(for o in $objs; do [ -f "$STATE/lint-base-tree/${o%.o}.c" ] && echo "$o"; done)
+warnings "$STATE/lint-base-tree" "$STATE/build-lint-base" "$base_objs" >"$LINT/sparse-w1-base.txt"
+comm -23 "$LINT/sparse-w1.txt" "$LINT/sparse-w1-base.txt" >"$LINT/sparse-w1-new.txt"
+gate "sparse C=2 and W=1 on drivers/accel ($(grep -c CHECK "$LINT"/make-build-*.log | awk -F: '{n+=$2} END {print n}') files checked) and changed DRM files: no new warning" \
+	"$([ -s "$LINT/sparse-w1-new.txt" ] && echo fail || echo pass)" "$LINT/sparse-w1-new.txt"
+# put the objects back the way the normal build makes them
+logged "rebuild after W=1" make -C "$TREE" ARCH=um O="$STATE/build-uml" CC="ccache gcc" -j"$JOBS" all
+
+# uapi: exported by headers_install, and compiles alone as C90 and C++.
+hdr=$STATE/build-headers/usr/include
+if [ -f "$hdr/drm/dummy_accel.h" ] &&
+   gcc -std=c90 -Wall -Werror -fsyntax-only -I"$hdr" -x c -include drm/dummy_accel.h /dev/null >"$LINT/uapi.txt" 2>&1 &&
+   g++ -Wall -Werror -fsyntax-only -I"$hdr" -x c++ -include drm/dummy_accel.h /dev/null >>"$LINT/uapi.txt" 2>&1 &&
+   (cd "$TREE" && perl usr/include/headers_check.pl "$hdr" x86 "$hdr/drm/dummy_accel.h") >>"$LINT/uapi.txt" 2>&1; then
+	gate "uapi: dummy_accel.h installed, C90, C++ and headers_check clean" pass
+else
+	gate "uapi: dummy_accel.h installed, C90, C++ and headers_check clean" fail "$LINT/uapi.txt"
+fi
+
+echo "$passed $failed 0" >"$OUT/lint-result"
+say "      lint: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
