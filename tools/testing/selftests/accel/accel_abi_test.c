@@ -35,19 +35,12 @@ FIXTURE(accel) {
 
 FIXTURE_SETUP(accel)
 {
-	self->fd = -1;
-	self->why = "no /dev/accel/accelN driven by dummy_accel (modprobe dummy_accel)";
-	if (geteuid() != 0) {
-		self->why = "needs root";
-		return;
-	}
-	self->index = accel_find_dummy();
+	self->fd = accel_open_dummy(&self->index, &self->why);
 	if (self->index < 0)
 		return;
+	ASSERT_LE(0, self->fd);
 	snprintf(self->node, sizeof(self->node), "/dev/accel/accel%d", self->index);
 	snprintf(self->sysfs, sizeof(self->sysfs), "/sys/class/accel/accel%d", self->index);
-	self->fd = open(self->node, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
 }
 
 FIXTURE_TEARDOWN(accel)
@@ -538,16 +531,11 @@ FIXTURE_VARIANT_ADD(submit_error, kernel_pointer) { .count = 1, .bad_pointer = 2
 
 FIXTURE_SETUP(submit_error)
 {
-	int index = geteuid() ? -1 : accel_find_dummy();
-	char node[64];
+	int index;
 
-	self->fd = -1;
-	self->why = "needs root and a dummy_accel device";
-	if (index < 0)
-		return;
-	snprintf(node, sizeof(node), "/dev/accel/accel%d", index);
-	self->fd = open(node, O_RDWR | O_CLOEXEC);
-	ASSERT_LE(0, self->fd);
+	self->fd = accel_open_dummy(&index, &self->why);
+	if (index >= 0)
+		ASSERT_LE(0, self->fd);
 }
 
 FIXTURE_TEARDOWN(submit_error)
@@ -692,15 +680,11 @@ FIXTURE_VARIANT_ADD(core_ioctl, MODE_REVOKE_LEASE) { DRM_IOCTL_MODE_REVOKE_LEASE
 
 FIXTURE_SETUP(core_ioctl)
 {
-	int index = geteuid() ? -1 : accel_find_dummy();
-	char node[64];
+	int index;
 
-	self->fd = -1;
-	self->why = "needs root and a dummy_accel device";
+	self->fd = accel_open_dummy(&index, &self->why);
 	if (index < 0)
 		return;
-	snprintf(node, sizeof(node), "/dev/accel/accel%d", index);
-	self->fd = open(node, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, self->fd);
 	self->reports = accel_kernel_reports();
 }

@@ -115,4 +115,24 @@ static inline int accel_find_dummy(void)
 	return found;
 }
 
+/*
+ * Open the first dummy_accel node for a test: its fd and, through @index,
+ * its N; or -1 with @why saying what is missing for the test to skip on.
+ */
+static inline int accel_open_dummy(int *index, const char **why)
+{
+	char node[64];
+
+	*index = -1;
+	*why = "needs root";
+	if (geteuid() != 0)
+		return -1;
+	*why = "no /dev/accel/accelN driven by dummy_accel (modprobe dummy_accel)";
+	*index = accel_find_dummy();
+	if (*index < 0)
+		return -1;
+	snprintf(node, sizeof(node), "/dev/accel/accel%d", *index);
+	return open(node, O_RDWR | O_CLOEXEC);
+}
+
 #endif /* ACCEL_UTIL_H */
