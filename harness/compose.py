@@ -124,19 +124,28 @@ def check_ownership(commits, overlay, diffs):
 
 
 def merge_maintainers(base_text, ours):
-    """Insert our sections into the base MAINTAINERS in sorted position."""
-    sections = [s.strip("\n") for s in ours.split("\n\n") if s.strip()]
+    """Insert our sections into the base MAINTAINERS in sorted position.
+
+    Titles compare case-blind. The base has a few entries out of order, so
+    a section goes where the titles around it are in order themselves:
+    before the first title that sorts after it and after one that sorts
+    before it, both in sequence with their own neighbours.
+    """
     lines = base_text.split("\n")
     start = lines.index("3C59X NETWORK DRIVER")
-    for sec in sections:
-        title = sec.split("\n")[0]
-        i = start
-        while i < len(lines):
-            if (lines[i] and lines[i - 1] == "" and not lines[i][0].isspace()
-                    and lines[i][1:2] != ":" and lines[i] > title):
+    for sec in [s.strip("\n") for s in ours.split("\n\n") if s.strip()]:
+        title = sec.split("\n")[0].upper()
+        heads = [i for i in range(start, len(lines))
+                 if lines[i] and lines[i - 1] == "" and not lines[i][0].isspace()
+                 and lines[i][1:2] != ":"]
+        keys = [lines[i].upper() for i in heads]
+        at = len(lines)
+        for k in range(2, len(keys) - 1):
+            if (keys[k - 1] < title < keys[k] and keys[k - 2] <= keys[k - 1]
+                    and keys[k] <= keys[k + 1]):
+                at = heads[k]
                 break
-            i += 1
-        lines[i:i] = sec.split("\n") + [""]
+        lines[at:at] = sec.split("\n") + [""]
     return "\n".join(lines)
 
 

@@ -124,6 +124,23 @@ else
 	gate "uapi: dummy_accel.h installed, C90, C++ and headers_check clean" fail "$LINT/uapi.txt"
 fi
 
+# The kernel's own uapi header test (CONFIG_UAPI_HEADER_TEST), which UML
+# cannot enable: an x86 configuration of its own, building only usr/.
+H=$STATE/build-hdrtest
+if [ ! -f "$H/.config" ] || ! grep -q '^CONFIG_UAPI_HEADER_TEST=y' "$H/.config"; then
+	logged "hdrtest defconfig" make -C "$TREE" ARCH=x86 O="$H" defconfig
+	"$TREE/scripts/config" --file "$H/.config" -e HEADERS_INSTALL -e UAPI_HEADER_TEST
+	logged "hdrtest olddefconfig" make -C "$TREE" ARCH=x86 O="$H" olddefconfig
+fi
+rm -f "$H/usr/include/drm/dummy_accel.hdrtest"
+if make -C "$TREE" ARCH=x86 O="$H" CC="ccache gcc" -j"$JOBS" usr/ >"$LINT/hdrtest.txt" 2>&1 &&
+   [ -f "$H/usr/include/drm/dummy_accel.hdrtest" ]; then
+	gate "uapi: dummy_accel.h passes the kernel's header test (CONFIG_UAPI_HEADER_TEST, x86)" pass
+else
+	grep -E 'error|Error' "$LINT/hdrtest.txt" >"$LINT/hdrtest-errors.txt" || :
+	gate "uapi: CONFIG_UAPI_HEADER_TEST" fail "$LINT/hdrtest-errors.txt"
+fi
+
 echo "$passed $failed 0" >"$OUT/lint-result"
 say "      lint: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
