@@ -6,12 +6,7 @@
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
-if [ -z "${LOG_STARTED:-}" ]; then
-	start_log docs
-	need_pkgs "${BUILD_PKGS[@]}"
-	"$TOP/harness/base.sh"
-	python3 "$TOP/harness/compose.py" "$TOP" "$TREE"
-fi
+standalone_start docs
 need_pkgs python3-sphinx python3-sphinx-rtd-theme python3-yaml graphviz
 O=$STATE/build-docs
 mkdir -p "$O"

@@ -12,13 +12,7 @@ kconfig=${1:-drivers/accel}
 O=$STATE/build-$name
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 mkdir -p "$O"
-if [ -z "${LOG_STARTED:-}" ]; then
-	# run alone (make kunit): bring the tree up to date first
-	start_log "$name"
-	need_pkgs "${BUILD_PKGS[@]}"
-	"$TOP/harness/base.sh"
-	python3 "$TOP/harness/compose.py" "$TOP" "$TREE"
-fi
+standalone_start "$name"
 out=$OUT/log/$name-output.log
 rc=0
 (cd "$TREE" && python3 tools/testing/kunit/kunit.py run \

@@ -121,6 +121,21 @@ start_log() {
 	say "full log: $LOG"
 }
 
+compose() {
+	python3 "$TOP/harness/compose.py" "$TOP" "$TREE"
+}
+
+# A gate script run alone (make kunit, make lint, make docs) starts its own
+# log and brings the tree up to date; under make check, check.sh has done
+# both and set LOG_STARTED.
+standalone_start() {
+	[ -z "${LOG_STARTED:-}" ] || return 0
+	start_log "$1"
+	need_pkgs "${BUILD_PKGS[@]}"
+	"$TOP/harness/base.sh"
+	compose
+}
+
 # Phases shared by make run, make check and make boot: packages, base
 # tree, composition, UML build. $1 is the number of the first phase, $2 the
 # total.
@@ -132,7 +147,7 @@ prepare_kernel() {
 	"$TOP/harness/base.sh"
 	printf 'base: %s\n' "$(cat "$STATE/base-version")" >>"$LOG"
 	phase "$((n + 2))/$total" "composing the series onto the base"
-	python3 "$TOP/harness/compose.py" "$TOP" "$TREE"
+	compose
 	phase "$((n + 3))/$total" "building the UML kernel (DRM=m, DRM_ACCEL=y, dummy_accel=m)"
 	local t=$SECONDS
 	logged_progress "build uml" "$TOP/harness/build.sh" uml all

@@ -9,14 +9,10 @@ source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
 if [ -z "${LOG_STARTED:-}" ]; then
-	start_log lint
-	need_pkgs "${BUILD_PKGS[@]}" sparse
-	"$TOP/harness/base.sh"
-	python3 "$TOP/harness/compose.py" "$TOP" "$TREE"
-	"$TOP/harness/series.sh" >/dev/null
-else
-	need_pkgs sparse
+	standalone_start lint
+	LOG_STARTED=1 "$TOP/harness/series.sh" >/dev/null
 fi
+need_pkgs sparse
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 LINT=$OUT/lint
 rm -rf "$LINT"; mkdir -p "$LINT"
