@@ -12,7 +12,8 @@ if [ -z "${LOG_STARTED:-}" ]; then
 	standalone_start lint
 	LOG_STARTED=1 "$TOP/harness/series.sh" >/dev/null
 fi
-need_pkgs sparse
+# checkpatch runs spdxcheck.py, which needs ply and git for Python
+need_pkgs sparse python3-ply python3-git
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 LINT=$OUT/lint
 rm -rf "$LINT"; mkdir -p "$LINT"
