@@ -12,7 +12,8 @@ if [ -z "${LOG_STARTED:-}" ]; then
 	standalone_start lint
 	LOG_STARTED=1 "$TOP/harness/series.sh" >/dev/null
 fi
-# checkpatch runs spdxcheck.py, which needs ply and git for Python
+# checkpatch runs spdxcheck.py, which needs ply and git for Debian's
+# python3 (/usr/bin first on PATH below, whatever python3 the user has)
 need_pkgs sparse python3-ply python3-git
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 LINT=$OUT/lint
@@ -36,7 +37,7 @@ CHECKPATCH_IGNORE=FILE_PATH_CHANGES
 for p in "$OUT"/series/0*.patch; do
 	case $p in *cover-letter*) continue ;; esac
 	r=$LINT/checkpatch-$(basename "$p" .patch).txt
-	(cd "$TREE" && ./scripts/checkpatch.pl --strict --ignore "$CHECKPATCH_IGNORE" "$p") >"$r" 2>&1 || true
+	(cd "$TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --ignore "$CHECKPATCH_IGNORE" "$p") >"$r" 2>&1 || true
 	if grep -q '^total: 0 errors, 0 warnings, 0 checks' "$r"; then
 		gate "checkpatch --strict $(basename "$p")" pass
 	else
