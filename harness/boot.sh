@@ -8,9 +8,9 @@
 # (modules_install + depmod), the kselftests when installed, and /job with
 # the program (plus, for a dynamic binary, the libraries ldd lists). /init
 # loads dummy_accel with $MODPARAMS, runs the program as root and writes
-# its status and dmesg to /job. Exit status: the program's, or 1 if the
+# its status and dmesg to /job. Exit status: the program's, 1 if the
 # guest died or the kernel log shows a BUG/WARNING/Oops/KASAN/lockdep/leak
-# report.
+# report, 3 if the guest did not finish in $BOOT_TIMEOUT seconds (900).
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
@@ -101,13 +101,17 @@ if [ -n "$shell" ]; then
 	exit 0
 fi
 timeout "${BOOT_TIMEOUT:-900}" "$LINUX" "${kcmd[@]}" </dev/null || rc=$?
+if [ "$rc" -eq 124 ] && [ ! -f "$ROOT/job/status" ]; then
+	echo "boot: the guest did not finish in ${BOOT_TIMEOUT:-900}s: killed" >&2
+	exit 3
+fi
 if [ ! -f "$ROOT/job/status" ]; then
 	echo "boot: the guest died before the job finished (UML exit status $rc)" >&2
 	exit 1
 fi
 status=$(cat "$ROOT/job/status")
 # Any kernel report fails the run, whatever the program said.
-if grep -nE 'BUG:|WARNING:|Oops|kernel BUG|KASAN|UBSAN|possible (circular|recursive) locking|INFO: (possible|inconsistent|suspicious)|unreferenced object|Kernel panic|Call Trace' \
+if grep -nE "$SPLAT_RE" \
 	"$ROOT/job/dmesg" >"$ROOT/job/splats"; then
 	echo "boot: kernel reports in dmesg:" >&2
 	sed 's/^/  | /' "$ROOT/job/splats" | head -n 40 >&2

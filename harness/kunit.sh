@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# kunit [KUNITCONFIG_DIR]: the accel KUnit suites through the kernel's own
-# runner, tools/testing/kunit/kunit.py, with drivers/accel/.kunitconfig, in
-# a build directory of its own (incremental, ccache). Writes the parsed
-# result line to $OUT/kunit-result.
+# kunit [NAME [KUNITCONFIG...]]: the accel KUnit suites through the
+# kernel's own runner, tools/testing/kunit/kunit.py, in a build directory
+# of its own per NAME (incremental, ccache). NAME defaults to kunit, the
+# kunitconfigs to drivers/accel. Writes "passed failed skipped reports" to
+# $OUT/NAME-result, reports being the lines of the kernel log that show a
+# BUG, WARNING, KASAN, lockdep or debugobjects report.
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
-name=${KUNIT_NAME:-kunit}
-kconfig=${1:-drivers/accel}
+name=${1:-kunit}
+shift || true
+[ $# -gt 0 ] || set -- drivers/accel
 O=$STATE/build-$name
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 mkdir -p "$O"
 standalone_start "$name"
 out=$OUT/log/$name-output.log
+args=()
+for k in "$@"; do args+=(--kunitconfig="$k"); done
 rc=0
-(cd "$TREE" && python3 tools/testing/kunit/kunit.py run \
-	--kunitconfig="$kconfig" --build_dir="$O" --jobs="$JOBS" \
-	--make_options CC="ccache gcc" --timeout=600) >"$out" 2>&1 || rc=$?
+rm -f "$O/test.log" "$OUT/$name-result"
+(cd "$TREE" && python3 tools/testing/kunit/kunit.py run "${args[@]}" \
+	--build_dir="$O" --jobs="$JOBS" --make_options CC="ccache gcc" \
+	--timeout=900) >"$out" 2>&1 || rc=$?
 cat "$out" >>"$LOG"
 # kunit.py ends with "Testing complete. Ran N tests: passed: P[, failed: F][, skipped: S]..."
 summary=$(grep -a 'Testing complete' "$out" | tail -n1 || true)
@@ -27,6 +33,21 @@ if [ -z "$summary" ]; then
 fi
 grep -aE '\[(FAILED|SKIPPED)\]|# .*(FAIL|SKIP)' "$out" | head -n 40 | sed 's/^/      /' || true
 say "      ${summary#*] }"
-num() { sed -n "s/.*$1: \([0-9]*\).*/\1/p" <<<"$summary"; }
-printf '%s %s %s\n' "$(num passed || true)" "$(num failed || true)" "$(num skipped || true)" >"$OUT/$name-result"
+# the raw kernel log: reports that fail no test case still count
+reports=0
+if [ -s "$O/test.log" ]; then
+	reports=$(grep -acE "$SPLAT_RE" "$O/test.log" || true)
+	grep -aE "$SPLAT_RE" "$O/test.log" | head -n 20 | sed 's/^/      | /' || true
+else
+	say "      no kernel log at $O/test.log"
+	reports=1
+fi
+num() {	# num WORD: the count after "WORD: " in the summary, 0 if none
+	local n
+	n=$(sed -n "s/.*$1: \([0-9]*\).*/\1/p" <<<"$summary")
+	echo "${n:-0}"
+}
+# a crashed case and a case without a result count as failed
+echo "$(num passed) $(($(num failed) + $(num crashed) + $(num errors))) $(num skipped) $reports" \
+	>"$OUT/$name-result"
 exit "$rc"

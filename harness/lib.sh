@@ -21,6 +21,26 @@ say()  { printf '%s\n' "$*"; }
 phase() { printf '[%s] %s\n' "$1" "$2"; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# tally NAME STATUS [DETAIL-FILE]: count one check, STATUS pass, skip or
+# fail, in $passed, $skipped or $failed (and $failures), and print it; a
+# failure shows the start of DETAIL-FILE.
+passed=0 failed=0 skipped=0
+failures=()
+tally() {
+	case $2 in
+	pass) passed=$((passed + 1)); say "      ok      $1" ;;
+	skip) skipped=$((skipped + 1)); say "      skip    $1" ;;
+	*)
+		failed=$((failed + 1)); failures+=("$1"); say "      FAILED  $1"
+		[ -z "${3:-}" ] || sed 's/^/        | /' "$3" | head -n 30
+		;;
+	esac
+}
+
+# What a kernel report looks like in a log: BUG (KASAN's too), WARNING
+# (lockdep's and debugobjects' too), Oops, UBSAN, kmemleak, panic, backtraces.
+SPLAT_RE='BUG:|WARNING:|Oops|kernel BUG|KASAN|UBSAN|possible (circular|recursive) locking|INFO: (possible|inconsistent|suspicious)|unreferenced object|Kernel panic|Call Trace'
+
 # Run a command with its output going to the log; on failure show the tail
 # of the log and the log's path, so the cause is on the terminal.
 logged() {

@@ -18,16 +18,6 @@ need_pkgs sparse python3-ply python3-git
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 LINT=$OUT/lint
 rm -rf "$LINT"; mkdir -p "$LINT"
-passed=0 failed=0
-
-gate() {	# gate NAME STATUS [DETAIL-FILE]
-	if [ "$2" = pass ]; then
-		passed=$((passed + 1)); say "      ok      $1"
-	else
-		failed=$((failed + 1)); say "      FAILED  $1"
-		[ -z "${3:-}" ] || sed 's/^/        | /' "$3" | head -n 30
-	fi
-}
 
 # checkpatch --strict over every emitted patch, commit message included.
 # FILE_PATH_CHANGES: the series adds MAINTAINERS entries in a patch of
@@ -39,22 +29,22 @@ for p in "$OUT"/series/0*.patch; do
 	r=$LINT/checkpatch-$(basename "$p" .patch).txt
 	(cd "$TREE" && PATH=/usr/bin:$PATH ./scripts/checkpatch.pl --strict --ignore "$CHECKPATCH_IGNORE" "$p") >"$r" 2>&1 || true
 	if grep -q '^total: 0 errors, 0 warnings, 0 checks' "$r"; then
-		gate "checkpatch --strict $(basename "$p")" pass
+		tally "checkpatch --strict $(basename "$p")" pass
 	else
 		grep -E '^(ERROR|WARNING|CHECK)|^#[0-9]+: FILE' "$r" >"$r.short" || true
-		gate "checkpatch --strict $(basename "$p")" fail "$r.short"
+		tally "checkpatch --strict $(basename "$p")" fail "$r.short"
 	fi
 done
 
 # Files of the series: the new ones and those a diff changes.
-new_c=$(cd "$TOP" && ls drivers/accel/*.c drivers/accel/*/*.c include/drm/drm_accel.h include/uapi/drm/dummy_accel.h)
+new_c=$(cd "$TOP" && ls drivers/accel/*.c drivers/accel/*/*.[ch] include/drm/drm_accel.h include/uapi/drm/dummy_accel.h)
 changed=$(cd "$TOP" && sed -n 's/^+++ b\///p' Kconfig.patch patches/*.patch | grep -E '\.[ch]$')
 
 # kernel-doc: nothing from our files, nothing new from the changed ones.
 # (kernel-doc's exit status is its number of warnings: the output decides)
 kdoc() { (cd "$1" && { perl "$TREE/scripts/kernel-doc" -none $2 2>&1 || :; } | sed -E 's/:[0-9]+:/:/' | sort); }
 kdoc "$TREE" "$new_c" >"$LINT/kdoc-new.txt"
-gate "kernel-doc on the files the series adds" \
+tally "kernel-doc on the files the series adds" \
 	"$([ -s "$LINT/kdoc-new.txt" ] && echo fail || echo pass)" "$LINT/kdoc-new.txt"
 base_dir=$STATE/lint-base
 rm -rf "$base_dir"; mkdir -p "$base_dir"
@@ -65,7 +55,7 @@ done
 kdoc "$TREE" "$changed" >"$LINT/kdoc-changed.txt"
 kdoc "$base_dir" "$changed" >"$LINT/kdoc-base.txt"
 comm -23 "$LINT/kdoc-changed.txt" "$LINT/kdoc-base.txt" >"$LINT/kdoc-new-in-changed.txt"
-gate "kernel-doc on the changed files: no new warning" \
+tally "kernel-doc on the changed files: no new warning" \
 	"$([ -s "$LINT/kdoc-new-in-changed.txt" ] && echo fail || echo pass)" "$LINT/kdoc-new-in-changed.txt"
 
 # sparse (C=2 checks every file named, rebuilt or not) and W=1 over
@@ -83,12 +73,14 @@ warnings() {	# warnings TREE O OBJS: sparse + W=1 messages, line numbers dropped
 		{ grep -E '^(drivers/accel/|drivers/gpu/drm/|include/drm/|include/uapi/drm/)' || :; } | sort
 }
 # drm_accel.o is built by drivers/gpu/drm/Makefile, so name it; the KUnit
-# suite is checked in the KUnit build, the only one that enables it.
+# suites are checked in the KUnit builds, the only ones that enable them
+# (the DRM_ACCEL=n one builds accel_disabled_test.c).
 warnings "$TREE" "$STATE/build-uml" "drivers/accel/ drivers/accel/drm_accel.o $objs" >"$LINT/sparse-w1.txt"
-if [ -f "$STATE/build-kunit/.config" ]; then
-	warnings "$TREE" "$STATE/build-kunit" "drivers/accel/tests/" >>"$LINT/sparse-w1.txt"
-	sort -o "$LINT/sparse-w1.txt" "$LINT/sparse-w1.txt"
-fi
+for k in kunit kunit-noaccel; do
+	[ -f "$STATE/build-$k/.config" ] || continue
+	warnings "$TREE" "$STATE/build-$k" "drivers/accel/tests/" >>"$LINT/sparse-w1.txt"
+done
+sort -o "$LINT/sparse-w1.txt" "$LINT/sparse-w1.txt"
 # the same objects of the base tree, built once in a worktree of its own
 if [ ! -f "$STATE/build-lint-base/.stamp" ]; then
 	rm -rf "$STATE/lint-base-tree" "$STATE/build-lint-base"
@@ -106,7 +98,7 @@ fi
 base_objs=$(for o in $objs; do [ -f "$STATE/lint-base-tree/${o%.o}.c" ] && echo "$o"; done)
 warnings "$STATE/lint-base-tree" "$STATE/build-lint-base" "$base_objs" >"$LINT/sparse-w1-base.txt"
 comm -23 "$LINT/sparse-w1.txt" "$LINT/sparse-w1-base.txt" >"$LINT/sparse-w1-new.txt"
-gate "sparse C=2 and W=1 on drivers/accel ($(grep -c CHECK "$LINT"/make-build-*.log | awk -F: '{n+=$2} END {print n}') files checked) and changed DRM files: no new warning" \
+tally "sparse C=2 and W=1 on drivers/accel ($(grep -c CHECK "$LINT"/make-build-*.log | awk -F: '{n+=$2} END {print n}') files checked) and changed DRM files: no new warning" \
 	"$([ -s "$LINT/sparse-w1-new.txt" ] && echo fail || echo pass)" "$LINT/sparse-w1-new.txt"
 # put the objects back the way the normal build makes them
 logged "rebuild after W=1" make -C "$TREE" ARCH=um O="$STATE/build-uml" CC="ccache gcc" -j"$JOBS" all
@@ -117,9 +109,9 @@ if [ -f "$hdr/drm/dummy_accel.h" ] &&
    gcc -std=c90 -Wall -Werror -fsyntax-only -I"$hdr" -x c -include drm/dummy_accel.h /dev/null >"$LINT/uapi.txt" 2>&1 &&
    g++ -Wall -Werror -fsyntax-only -I"$hdr" -x c++ -include drm/dummy_accel.h /dev/null >>"$LINT/uapi.txt" 2>&1 &&
    (cd "$TREE" && perl usr/include/headers_check.pl "$hdr" x86 "$hdr/drm/dummy_accel.h") >>"$LINT/uapi.txt" 2>&1; then
-	gate "uapi: dummy_accel.h installed, C90, C++ and headers_check clean" pass
+	tally "uapi: dummy_accel.h installed, C90, C++ and headers_check clean" pass
 else
-	gate "uapi: dummy_accel.h installed, C90, C++ and headers_check clean" fail "$LINT/uapi.txt"
+	tally "uapi: dummy_accel.h installed, C90, C++ and headers_check clean" fail "$LINT/uapi.txt"
 fi
 
 # The kernel's own uapi header test (CONFIG_UAPI_HEADER_TEST), which UML
@@ -133,10 +125,10 @@ fi
 rm -f "$H/usr/include/drm/dummy_accel.hdrtest"
 if make -C "$TREE" ARCH=x86 O="$H" CC="ccache gcc" -j"$JOBS" usr/ >"$LINT/hdrtest.txt" 2>&1 &&
    [ -f "$H/usr/include/drm/dummy_accel.hdrtest" ]; then
-	gate "uapi: dummy_accel.h passes the kernel's header test (CONFIG_UAPI_HEADER_TEST, x86)" pass
+	tally "uapi: dummy_accel.h passes the kernel's header test (CONFIG_UAPI_HEADER_TEST, x86)" pass
 else
 	grep -E 'error|Error' "$LINT/hdrtest.txt" >"$LINT/hdrtest-errors.txt" || :
-	gate "uapi: CONFIG_UAPI_HEADER_TEST" fail "$LINT/hdrtest-errors.txt"
+	tally "uapi: CONFIG_UAPI_HEADER_TEST" fail "$LINT/hdrtest-errors.txt"
 fi
 
 echo "$passed $failed 0" >"$OUT/lint-result"

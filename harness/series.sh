@@ -8,7 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
-[ -n "${LOG_STARTED:-}" ] || start_log series
+standalone_start series
 
 dest=$OUT/series
 rm -rf "$dest"

@@ -3,8 +3,13 @@
 # Run the installed accel kselftests in the guest, each program's TAP on
 # stdout for the host to count. A program that runs past its time is
 # killed, and the kernel's view of the blocked and running tasks (sysrq w
-# and l) is printed to tell where it hung. Exit non-zero if any failed.
+# and l) is printed to tell where it hung. With kmemleak in the kernel,
+# a last TAP line says whether the whole run leaked. Exit non-zero if any
+# failed.
 rc=0
+kmemleak=/sys/kernel/debug/kmemleak
+# forget what boot left behind: only the tests' leaks count
+[ -w $kmemleak ] && echo clear >$kmemleak
 # the programs the selftests' install target listed, as run_kselftest.sh reads them
 tests=$(sed -n 's/^accel://p' /kselftest/kselftest-list.txt 2>/dev/null)
 [ -n "$tests" ] || { echo "not ok no accel kselftests in /kselftest/kselftest-list.txt"; exit 1; }
@@ -23,4 +28,17 @@ for t in $tests; do
 	[ $st -eq 0 ] || rc=1
 	echo "=== $t: $(( $(date +%s) - start ))s"
 done
+if [ -w $kmemleak ]; then
+	# kmemleak reports objects older than 5 s only
+	sleep 6
+	echo scan >$kmemleak
+	n=$(grep -c '^unreferenced object' $kmemleak)
+	if [ "$n" -eq 0 ]; then
+		echo "ok kmemleak: no unreferenced object after the accel kselftests"
+	else
+		echo "not ok kmemleak: $n unreferenced objects after the accel kselftests"
+		sed 's/^/# /' $kmemleak | head -n 80
+		rc=1
+	fi
+fi
 exit $rc

@@ -120,8 +120,11 @@ FIXTURE_TEARDOWN(module)
 
 TEST_F(module, unbind_with_open_fd_then_bind)
 {
+	struct drm_dummy_accel_get_param p = { .param = DUMMY_ACCEL_PARAM_VERSION };
+	struct drm_dummy_accel_submit job = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
 	char pdev[64], path[128];
 	struct drm_version v = { 0 };
+	uint32_t data = 1;
 	struct stat st;
 	int index, fd, expect;
 
@@ -132,9 +135,16 @@ TEST_F(module, unbind_with_open_fd_then_bind)
 	ASSERT_EQ(0, platform_name(index, pdev, sizeof(pdev)));
 	fd = open_index(index);
 	ASSERT_LE(0, fd);
+	job.data = (unsigned long)&data;
+	ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
 
 	ASSERT_EQ(0, write_str(DRIVER_DIR "/unbind", pdev));
 	EXPECT_EQ(-1, ioctl(fd, DRM_IOCTL_VERSION, &v));
+	EXPECT_EQ(ENODEV, errno);
+	/* the driver's ioctls too, whatever their argument */
+	EXPECT_EQ(-1, ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p));
 	EXPECT_EQ(ENODEV, errno);
 	snprintf(path, sizeof(path), "/dev/accel/accel%d", index);
 	EXPECT_EQ(-1, stat(path, &st));
@@ -151,6 +161,91 @@ TEST_F(module, unbind_with_open_fd_then_bind)
 	fd = open_index(expect);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, ioctl(fd, DRM_IOCTL_VERSION, &v));
+	close(fd);
+}
+
+#define FAIL_NTH "/proc/thread-self/fail-nth"
+#define FAILSLAB "/sys/kernel/debug/failslab/"
+
+/*
+ * Write @pdev to the driver's bind file with the @nth allocation of this
+ * thread failing (Documentation/fault-injection/fault-injection.rst);
+ * 0 or -errno of the bind. *@reached: @nth allocations were made.
+ */
+static int bind_failing(const char *pdev, int nth, int *reached)
+{
+	int fail = open(FAIL_NTH, O_RDWR), bind = open(DRIVER_DIR "/bind", O_WRONLY);
+	char count[16];
+	int ret = -EBADF;
+	ssize_t n;
+
+	if (fail >= 0 && bind >= 0) {
+		snprintf(count, sizeof(count), "%d", nth);
+		ret = write(fail, count, strlen(count)) < 0 ? -errno : 0;
+		if (!ret)
+			ret = write(bind, pdev, strlen(pdev)) < 0 ? -errno : 0;
+		/* what is left of the count: 0 once the nth allocation failed */
+		n = pread(fail, count, sizeof(count) - 1, 0);
+		count[n > 0 ? n : 0] = '\0';
+		*reached = n > 0 && atoi(count) == 0;
+		if (write(fail, "0", 1) < 0)
+			ret = -errno;
+	}
+	if (fail >= 0)
+		close(fail);
+	if (bind >= 0)
+		close(bind);
+	return ret;
+}
+
+/*
+ * Bind a device with each allocation of the bind failed in turn: each
+ * failure is -ENOMEM and leaves no node behind and the device unbound,
+ * and the device binds at its old index in the end.
+ */
+TEST_F(module, bind_with_each_allocation_failing)
+{
+	int index, nth, reached = 1, failures = 0, nodes, ret, fd;
+	char pdev[64], bound[128], ignore_gfp_wait[8], verbose[16];
+
+	if (!self->ok)
+		SKIP(return, NO_MODULE);
+	if (access(FAIL_NTH, W_OK) || accel_read_line(FAILSLAB "ignore-gfp-wait", ignore_gfp_wait,
+						      sizeof(ignore_gfp_wait)) ||
+	    accel_read_line(FAILSLAB "verbose", verbose, sizeof(verbose)))
+		SKIP(return, "needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS");
+	index = accel_find_dummy();
+	ASSERT_LE(0, index);
+	ASSERT_EQ(0, platform_name(index, pdev, sizeof(pdev)));
+	snprintf(bound, sizeof(bound), DRIVER_DIR "/%s", pdev);
+	ASSERT_EQ(0, write_str(DRIVER_DIR "/unbind", pdev));
+	nodes = count_entries("/sys/class/accel", "accel");
+
+	/* fail GFP_KERNEL allocations too, without a stack dump each */
+	ASSERT_EQ(0, write_str(FAILSLAB "ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, write_str(FAILSLAB "verbose", "0"));
+	for (nth = 1; reached && nth < 10000; nth++) {
+		ret = bind_failing(pdev, nth, &reached);
+		if (!ret) {
+			ASSERT_EQ(0, write_str(DRIVER_DIR "/unbind", pdev));
+			continue;
+		}
+		failures++;
+		EXPECT_EQ(-ENOMEM, ret) TH_LOG("allocation %d failed", nth);
+		EXPECT_EQ(nodes, count_entries("/sys/class/accel", "accel"))
+			TH_LOG("allocation %d failed", nth);
+		EXPECT_NE(0, access(bound, F_OK)) TH_LOG("allocation %d failed", nth);
+	}
+	EXPECT_EQ(0, write_str(FAILSLAB "ignore-gfp-wait", ignore_gfp_wait));
+	EXPECT_EQ(0, write_str(FAILSLAB "verbose", verbose));
+	EXPECT_FALSE(reached);
+	EXPECT_LT(0, failures);
+	TH_LOG("%d allocations to bind, %d of them failed the bind", nth - 2, failures);
+
+	ASSERT_EQ(0, write_str(DRIVER_DIR "/bind", pdev));
+	EXPECT_EQ(0, access(bound, F_OK));
+	fd = open_index(index);
+	EXPECT_LE(0, fd);
 	close(fd);
 }
 
@@ -217,6 +312,30 @@ TEST_F(module, four_devices_work_independently)
 	}
 	for (i = 0; i < 4; i++)
 		close(fds[i]);
+}
+
+#define PARAM_DIR "/sys/module/" DUMMY_NAME "/parameters/"
+
+TEST_F(module, num_devices_0_loads_without_devices)
+{
+	char value[16];
+	struct stat st;
+
+	if (!self->ok)
+		SKIP(return, NO_MODULE);
+	ASSERT_EQ(0, reload("num_devices=0"));
+	EXPECT_TRUE(accel_dummy_loaded());
+	ASSERT_EQ(0, accel_read_line(PARAM_DIR "num_devices", value, sizeof(value)));
+	EXPECT_STREQ("0", value);
+	/* read once at load: shown, not writable */
+	ASSERT_EQ(0, stat(PARAM_DIR "num_devices", &st));
+	EXPECT_EQ(0444, st.st_mode & 07777);
+	ASSERT_EQ(0, stat(PARAM_DIR "num_cores", &st));
+	EXPECT_EQ(0444, st.st_mode & 07777);
+	EXPECT_EQ(0, count_entries("/sys/class/accel", "accel"));
+	EXPECT_EQ(0, count_entries("/sys/bus/platform/devices", DUMMY_NAME));
+	/* and it unloads as it loaded */
+	EXPECT_EQ(0, sh("rmmod " DUMMY_NAME));
 }
 
 TEST_F(module, num_devices_257_gives_256_nodes)

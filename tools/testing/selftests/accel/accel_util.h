@@ -90,6 +90,58 @@ static inline int accel_kernel_reports(void)
 	return n;
 }
 
+#define ACCEL_KMEMLEAK	"/sys/kernel/debug/kmemleak"
+
+/* Write @cmd (clear, scan) to kmemleak; 0 or -errno (-ENOENT: no kmemleak). */
+static inline int accel_kmemleak(const char *cmd)
+{
+	int fd = open(ACCEL_KMEMLEAK, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, cmd, strlen(cmd)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Number of objects the last kmemleak scan found unreferenced, the first
+ * reports copied to stderr; -1 if kmemleak cannot be read.
+ */
+static inline int accel_kmemleak_objects(void)
+{
+	char line[256];
+	FILE *f = fopen(ACCEL_KMEMLEAK, "r");
+	int n = 0, lines = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		n += !strncmp(line, "unreferenced object", 19);
+		if (lines++ < 60)
+			fputs(line, stderr);
+	}
+	fclose(f);
+	return n;
+}
+
+/* The "Slab:" figure of /proc/meminfo in kB, or -1. */
+static inline long accel_slab_kb(void)
+{
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (kb < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &kb) != 1)
+			kb = -1;
+	fclose(f);
+	return kb;
+}
+
 /* Is the dummy_accel module loaded? */
 static inline int accel_dummy_loaded(void)
 {

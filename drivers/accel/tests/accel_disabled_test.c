@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A kernel without the accel core (CONFIG_DRM_ACCEL=n): a driver that sets
+ * DRIVER_COMPUTE_ACCEL still builds, but its device fails to initialise
+ * with -EOPNOTSUPP instead of existing without a node, char major 261 is
+ * left free, and every other DRM driver works as before.
+ */
+
+#include <kunit/test.h>
+#include <linux/device.h>
+#include <linux/fs.h>
+#include <linux/module.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+
+static const struct file_operations accel_test_fops = {
+	.owner = THIS_MODULE,
+	DRM_ACCEL_FOPS,
+};
+
+static const struct drm_driver accel_test_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL,
+	.fops = &accel_test_fops,
+	.name = "accel_kunit",
+};
+
+static const struct file_operations accel_test_gpu_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+};
+
+static const struct drm_driver accel_test_gpu_driver = {
+	.driver_features = DRIVER_RENDER,
+	.fops = &accel_test_gpu_fops,
+	.name = "accel_kunit_gpu",
+};
+
+static int accel_disabled_test_init(struct kunit *test)
+{
+	struct device *parent = root_device_register("accel_kunit");
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, parent);
+	test->priv = parent;
+	return 0;
+}
+
+static void accel_disabled_test_exit(struct kunit *test)
+{
+	root_device_unregister(test->priv);
+}
+
+static void accel_test_disabled_dev_alloc_eopnotsupp(struct kunit *test)
+{
+	struct drm_device *dev = drm_dev_alloc(&accel_test_driver, test->priv);
+
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, PTR_ERR_OR_ZERO(dev));
+	if (!IS_ERR(dev))
+		drm_dev_put(dev);
+}
+
+struct accel_test_device {
+	struct drm_device drm;
+};
+
+/* The way drivers allocate their device, freed with the parent */
+static void accel_test_disabled_devm_alloc_eopnotsupp(struct kunit *test)
+{
+	struct accel_test_device *adev;
+
+	adev = devm_drm_dev_alloc(test->priv, &accel_test_driver,
+				  struct accel_test_device, drm);
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, PTR_ERR_OR_ZERO(adev));
+}
+
+static void accel_test_disabled_gpu_registers(struct kunit *test)
+{
+	struct drm_device *dev = drm_dev_alloc(&accel_test_gpu_driver, test->priv);
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	KUNIT_EXPECT_EQ(test, 0, drm_dev_register(dev, 0));
+	KUNIT_EXPECT_NOT_NULL(test, dev->primary);
+	KUNIT_EXPECT_NOT_NULL(test, dev->render);
+	KUNIT_EXPECT_NULL(test, dev->accel);
+	drm_dev_unregister(dev);
+	drm_dev_put(dev);
+}
+
+static void accel_test_disabled_open_enodev(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, -ENODEV, accel_test_fops.open(NULL, NULL));
+}
+
+static const struct file_operations accel_test_major_fops = {
+	.owner = THIS_MODULE,
+};
+
+/* Nobody holds the accel major: the test can take it and give it back. */
+static void accel_test_disabled_major_free(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, 0, __register_chrdev(ACCEL_MAJOR, 0, ACCEL_MAX_MINORS,
+						   "accel_kunit", &accel_test_major_fops));
+	__unregister_chrdev(ACCEL_MAJOR, 0, ACCEL_MAX_MINORS, "accel_kunit");
+}
+
+static struct kunit_case accel_disabled_cases[] = {
+	KUNIT_CASE(accel_test_disabled_dev_alloc_eopnotsupp),
+	KUNIT_CASE(accel_test_disabled_devm_alloc_eopnotsupp),
+	KUNIT_CASE(accel_test_disabled_gpu_registers),
+	KUNIT_CASE(accel_test_disabled_open_enodev),
+	KUNIT_CASE(accel_test_disabled_major_free),
+	{}
+};
+
+static struct kunit_suite accel_disabled_suite = {
+	.name = "accel_disabled",
+	.init = accel_disabled_test_init,
+	.exit = accel_disabled_test_exit,
+	.test_cases = accel_disabled_cases,
+};
+
+kunit_test_suites(&accel_disabled_suite);
+
+MODULE_DESCRIPTION("KUnit tests of DRM without the accel core");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The core DRM ioctls on an accel file: every one of them is either
+ * allowed or refused with -EACCES before its handler runs.
+ */
+
+#include <kunit/test.h>
+#include <linux/fs.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_ioctl.h>
+
+#include "accel_kunit_helpers.h"
+
+struct accel_test_ioctl_case {
+	const char *name;
+	unsigned int cmd;
+	/* the result with a zeroed argument: the handler's, or -EACCES */
+	int result;
+};
+
+/* The test driver has neither GEM nor syncobj, but PRIME stubs. */
+#define ALLOW(ioctl, result)	{ #ioctl, ioctl, result }
+#define REFUSE(ioctl)		{ #ioctl, ioctl, -EACCES }
+
+/*
+ * Every core DRM ioctl of Linux 6.1 but the legacy ones, which
+ * accel_test_ioctl_core_legacy covers. An ioctl added to the core without
+ * a line here fails accel_test_ioctl_core_end.
+ */
+static const struct accel_test_ioctl_case accel_test_ioctl_cases[] = {
+	ALLOW(DRM_IOCTL_VERSION, 0),
+	REFUSE(DRM_IOCTL_GET_UNIQUE),
+	REFUSE(DRM_IOCTL_GET_MAGIC),
+	REFUSE(DRM_IOCTL_GET_CLIENT),
+	REFUSE(DRM_IOCTL_GET_STATS),
+	ALLOW(DRM_IOCTL_GET_CAP, -EOPNOTSUPP),
+	REFUSE(DRM_IOCTL_SET_CLIENT_CAP),
+	REFUSE(DRM_IOCTL_SET_VERSION),
+	REFUSE(DRM_IOCTL_SET_UNIQUE),
+	REFUSE(DRM_IOCTL_BLOCK),
+	REFUSE(DRM_IOCTL_UNBLOCK),
+	REFUSE(DRM_IOCTL_AUTH_MAGIC),
+	REFUSE(DRM_IOCTL_SET_MASTER),
+	REFUSE(DRM_IOCTL_DROP_MASTER),
+	REFUSE(DRM_IOCTL_ADD_DRAW),
+	REFUSE(DRM_IOCTL_RM_DRAW),
+	REFUSE(DRM_IOCTL_FINISH),
+	REFUSE(DRM_IOCTL_WAIT_VBLANK),
+	REFUSE(DRM_IOCTL_MODESET_CTL),
+	REFUSE(DRM_IOCTL_UPDATE_DRAW),
+	ALLOW(DRM_IOCTL_GEM_CLOSE, -EOPNOTSUPP),
+	REFUSE(DRM_IOCTL_GEM_FLINK),
+	REFUSE(DRM_IOCTL_GEM_OPEN),
+	REFUSE(DRM_IOCTL_MODE_GETRESOURCES),
+	ALLOW(DRM_IOCTL_PRIME_HANDLE_TO_FD, ACCEL_TEST_REACHED_DRIVER),
+	ALLOW(DRM_IOCTL_PRIME_FD_TO_HANDLE, ACCEL_TEST_REACHED_DRIVER),
+	REFUSE(DRM_IOCTL_MODE_GETPLANERESOURCES),
+	REFUSE(DRM_IOCTL_MODE_GETCRTC),
+	REFUSE(DRM_IOCTL_MODE_SETCRTC),
+	REFUSE(DRM_IOCTL_MODE_GETPLANE),
+	REFUSE(DRM_IOCTL_MODE_SETPLANE),
+	REFUSE(DRM_IOCTL_MODE_CURSOR),
+	REFUSE(DRM_IOCTL_MODE_GETGAMMA),
+	REFUSE(DRM_IOCTL_MODE_SETGAMMA),
+	REFUSE(DRM_IOCTL_MODE_GETENCODER),
+	REFUSE(DRM_IOCTL_MODE_GETCONNECTOR),
+	REFUSE(DRM_IOCTL_MODE_ATTACHMODE),
+	REFUSE(DRM_IOCTL_MODE_DETACHMODE),
+	REFUSE(DRM_IOCTL_MODE_GETPROPERTY),
+	REFUSE(DRM_IOCTL_MODE_SETPROPERTY),
+	REFUSE(DRM_IOCTL_MODE_GETPROPBLOB),
+	REFUSE(DRM_IOCTL_MODE_GETFB),
+	REFUSE(DRM_IOCTL_MODE_GETFB2),
+	REFUSE(DRM_IOCTL_MODE_ADDFB),
+	REFUSE(DRM_IOCTL_MODE_ADDFB2),
+	REFUSE(DRM_IOCTL_MODE_RMFB),
+	REFUSE(DRM_IOCTL_MODE_PAGE_FLIP),
+	REFUSE(DRM_IOCTL_MODE_DIRTYFB),
+	REFUSE(DRM_IOCTL_MODE_CREATE_DUMB),
+	REFUSE(DRM_IOCTL_MODE_MAP_DUMB),
+	REFUSE(DRM_IOCTL_MODE_DESTROY_DUMB),
+	REFUSE(DRM_IOCTL_MODE_OBJ_GETPROPERTIES),
+	REFUSE(DRM_IOCTL_MODE_OBJ_SETPROPERTY),
+	REFUSE(DRM_IOCTL_MODE_CURSOR2),
+	REFUSE(DRM_IOCTL_MODE_ATOMIC),
+	REFUSE(DRM_IOCTL_MODE_CREATEPROPBLOB),
+	REFUSE(DRM_IOCTL_MODE_DESTROYPROPBLOB),
+	ALLOW(DRM_IOCTL_SYNCOBJ_CREATE, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_DESTROY, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_TRANSFER, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_WAIT, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_RESET, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_SIGNAL, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, -EOPNOTSUPP),
+	ALLOW(DRM_IOCTL_SYNCOBJ_QUERY, -EOPNOTSUPP),
+	REFUSE(DRM_IOCTL_CRTC_GET_SEQUENCE),
+	REFUSE(DRM_IOCTL_CRTC_QUEUE_SEQUENCE),
+	REFUSE(DRM_IOCTL_MODE_CREATE_LEASE),
+	REFUSE(DRM_IOCTL_MODE_LIST_LESSEES),
+	REFUSE(DRM_IOCTL_MODE_GET_LEASE),
+	REFUSE(DRM_IOCTL_MODE_REVOKE_LEASE),
+};
+
+static void accel_test_ioctl_desc(const struct accel_test_ioctl_case *c,
+				  char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->name);
+}
+
+KUNIT_ARRAY_PARAM(accel_test_ioctl, accel_test_ioctl_cases, accel_test_ioctl_desc);
+
+static struct file *accel_test_open_new(struct kunit *test)
+{
+	struct drm_device *dev = accel_test_dev_register(test);
+	struct file *f = accel_test_open(test, dev->accel->index, O_RDWR);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	return f;
+}
+
+static bool accel_test_ioctl_known(unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(accel_test_ioctl_cases); i++)
+		if (DRM_IOCTL_NR(accel_test_ioctl_cases[i].cmd) == nr)
+			return true;
+	return false;
+}
+
+/* A refused ioctl fails before its argument is even read. */
+static void accel_test_ioctl_core(struct kunit *test)
+{
+	const struct accel_test_ioctl_case *c = test->param_value;
+	struct file *f = accel_test_open_new(test);
+	int ret = accel_test_attach_mm(test);
+
+	if (c->result == -EACCES && ret) {
+		KUNIT_EXPECT_EQ(test, -EACCES, accel_test_ioctl(f, c->cmd));
+		return;
+	}
+	if (ret)
+		kunit_skip(test, "no user address space for the argument (%d)", ret);
+	KUNIT_EXPECT_EQ(test, c->result, accel_test_ioctl_zeroed(test, f, c->cmd));
+}
+
+/* Every other core number (legacy and unused) is refused too. */
+static void accel_test_ioctl_core_legacy(struct kunit *test)
+{
+	struct file *f = accel_test_open_new(test);
+	unsigned int nr, last = DRM_IOCTL_NR(DRM_IOCTL_MODE_GETFB2);
+
+	for (nr = 0; nr <= last; nr++) {
+		if (nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END)
+			continue;
+		if (accel_test_ioctl_known(nr))
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, -EACCES, accel_test_ioctl(f, DRM_IO(nr)),
+				    "core ioctl nr 0x%02x", nr);
+	}
+}
+
+/* Past the last core ioctl there is none: -EINVAL, not the allow-list. */
+static void accel_test_ioctl_core_end(struct kunit *test)
+{
+	struct file *f = accel_test_open_new(test);
+	unsigned int nr = DRM_IOCTL_NR(DRM_IOCTL_MODE_GETFB2) + 1;
+
+	KUNIT_EXPECT_EQ(test, -EINVAL, accel_test_ioctl(f, DRM_IOWR(nr, u64)));
+}
+
+static struct kunit_case accel_ioctl_cases[] = {
+	KUNIT_CASE_PARAM(accel_test_ioctl_core, accel_test_ioctl_gen_params),
+	KUNIT_CASE(accel_test_ioctl_core_legacy),
+	KUNIT_CASE(accel_test_ioctl_core_end),
+	{}
+};
+
+static struct kunit_suite accel_ioctl_suite = {
+	.name = "accel_ioctl",
+	.init = accel_test_init,
+	.exit = accel_test_exit,
+	.test_cases = accel_ioctl_cases,
+};
+
+kunit_test_suites(&accel_ioctl_suite);
