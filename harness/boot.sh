@@ -93,7 +93,8 @@ umldir=$(mktemp -d "${TMPDIR:-/tmp}/accel-uml.XXXXXX")
 trap 'rm -rf "$umldir"' EXIT
 console="con=null ssl=null con0=null,fd:1"
 [ -n "$shell" ] && console="con=null ssl=null con0=fd:0,fd:1"
-kcmd=(mem=512M root=/dev/root rootfstype=hostfs hostfs="$ROOT" rw init=/init
+# a log buffer large enough that the splat check still sees the whole run
+kcmd=(mem=512M log_buf_len=8M root=/dev/root rootfstype=hostfs hostfs="$ROOT" rw init=/init
       uml_dir="$umldir" quiet $console ${BOOT_ARGS:-})
 rc=0
 if [ -n "$shell" ]; then

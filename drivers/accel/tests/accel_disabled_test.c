@@ -79,7 +79,7 @@ static void accel_test_disabled_gpu_registers(struct kunit *test)
 {
 	struct drm_device *dev = drm_dev_alloc(&accel_test_gpu_driver, test->priv);
 
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 	KUNIT_EXPECT_EQ(test, 0, drm_dev_register(dev, 0));
 	KUNIT_EXPECT_NOT_NULL(test, dev->primary);
 	KUNIT_EXPECT_NOT_NULL(test, dev->render);

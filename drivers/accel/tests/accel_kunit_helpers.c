@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
@@ -110,20 +111,32 @@ static void accel_test_core_restore(struct kunit *test)
 	t->core_down = false;
 }
 
+/*
+ * After a failed ASSERT or a skip, KUnit calls the exit hook from its own
+ * task, which is no kthread, instead of from the test's kthread, which has
+ * exited. That task cannot __fput_sync(), so its files are closed with
+ * fput(); and the kthread's exit already put the address space it used.
+ */
 void accel_test_exit(struct kunit *test)
 {
 	struct accel_test *t = test->priv;
+	bool in_case = current->flags & PF_KTHREAD;
 	unsigned int i;
 
 	if (!t)
 		return;
-	if (t->mm) {
+	if (t->mm && current->mm == t->mm) {
 		kthread_unuse_mm(t->mm);
 		mmput(t->mm);
 	}
-	for (i = 0; i < t->nfiles; i++)
-		if (t->files[i])
+	for (i = 0; i < t->nfiles; i++) {
+		if (!t->files[i])
+			continue;
+		if (in_case)
 			__fput_sync(t->files[i]);
+		else
+			fput(t->files[i]);
+	}
 	for (i = t->ndevs; i-- > 0;) {
 		if (!t->devs[i])
 			continue;
@@ -235,9 +248,14 @@ struct file *accel_test_open(struct kunit *test, unsigned int index,
 			     int flags)
 {
 	struct accel_test *t = test->priv;
-	struct file *f = accel_test_open_node(t->mnt, index, flags);
+	struct file *f;
 
-	if (!IS_ERR(f) && t->nfiles < ACCEL_TEST_MAX_FILES)
+	if (t->nfiles == ACCEL_TEST_MAX_FILES) {
+		KUNIT_FAIL(test, "more than %d files open", ACCEL_TEST_MAX_FILES);
+		return ERR_PTR(-EMFILE);
+	}
+	f = accel_test_open_node(t->mnt, index, flags);
+	if (!IS_ERR(f))
 		t->files[t->nfiles++] = f;
 	return f;
 }

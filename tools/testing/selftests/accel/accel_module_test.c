@@ -103,6 +103,9 @@ static int open_index(int index)
 
 FIXTURE(module) {
 	int ok;
+	/* failslab's settings, restored at teardown if a test changed them */
+	char ignore_gfp_wait[8];
+	char verbose[16];
 };
 
 FIXTURE_SETUP(module)
@@ -110,8 +113,15 @@ FIXTURE_SETUP(module)
 	self->ok = geteuid() == 0 && reload("") == 0;
 }
 
+#define FAIL_NTH "/proc/thread-self/fail-nth"
+#define FAILSLAB "/sys/kernel/debug/failslab/"
+
 FIXTURE_TEARDOWN(module)
 {
+	if (self->ignore_gfp_wait[0])
+		EXPECT_EQ(0, write_str(FAILSLAB "ignore-gfp-wait", self->ignore_gfp_wait));
+	if (self->verbose[0])
+		EXPECT_EQ(0, write_str(FAILSLAB "verbose", self->verbose));
 	if (self->ok)
 		EXPECT_EQ(0, reload(""));
 }
@@ -164,9 +174,6 @@ TEST_F(module, unbind_with_open_fd_then_bind)
 	close(fd);
 }
 
-#define FAIL_NTH "/proc/thread-self/fail-nth"
-#define FAILSLAB "/sys/kernel/debug/failslab/"
-
 /*
  * Write @pdev to the driver's bind file with the @nth allocation of this
  * thread failing (Documentation/fault-injection/fault-injection.rst);
@@ -187,9 +194,9 @@ static int bind_failing(const char *pdev, int nth, int *reached)
 		/* what is left of the count: 0 once the nth allocation failed */
 		n = pread(fail, count, sizeof(count) - 1, 0);
 		count[n > 0 ? n : 0] = '\0';
-		*reached = n > 0 && atoi(count) == 0;
-		if (write(fail, "0", 1) < 0)
-			ret = -errno;
+		*reached = atoi(count) == 0;
+		if (n <= 0 || write(fail, "0", 1) < 0)
+			ret = -EIO;
 	}
 	if (fail >= 0)
 		close(fail);
@@ -214,6 +221,8 @@ TEST_F(module, bind_with_each_allocation_failing)
 						      sizeof(ignore_gfp_wait)) ||
 	    accel_read_line(FAILSLAB "verbose", verbose, sizeof(verbose)))
 		SKIP(return, "needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS");
+	strcpy(self->ignore_gfp_wait, ignore_gfp_wait);
+	strcpy(self->verbose, verbose);
 	index = accel_find_dummy();
 	ASSERT_LE(0, index);
 	ASSERT_EQ(0, platform_name(index, pdev, sizeof(pdev)));
@@ -236,8 +245,6 @@ TEST_F(module, bind_with_each_allocation_failing)
 			TH_LOG("allocation %d failed", nth);
 		EXPECT_NE(0, access(bound, F_OK)) TH_LOG("allocation %d failed", nth);
 	}
-	EXPECT_EQ(0, write_str(FAILSLAB "ignore-gfp-wait", ignore_gfp_wait));
-	EXPECT_EQ(0, write_str(FAILSLAB "verbose", verbose));
 	EXPECT_FALSE(reached);
 	EXPECT_LT(0, failures);
 	TH_LOG("%d allocations to bind, %d of them failed the bind", nth - 2, failures);
@@ -332,7 +339,7 @@ TEST_F(module, num_devices_0_loads_without_devices)
 	EXPECT_EQ(0444, st.st_mode & 07777);
 	ASSERT_EQ(0, stat(PARAM_DIR "num_cores", &st));
 	EXPECT_EQ(0444, st.st_mode & 07777);
-	EXPECT_EQ(0, count_entries("/sys/class/accel", "accel"));
+	EXPECT_EQ(0, count_entries(DRIVER_DIR, DUMMY_NAME "."));
 	EXPECT_EQ(0, count_entries("/sys/bus/platform/devices", DUMMY_NAME));
 	/* and it unloads as it loaded */
 	EXPECT_EQ(0, sh("rmmod " DUMMY_NAME));
@@ -340,15 +347,19 @@ TEST_F(module, num_devices_0_loads_without_devices)
 
 TEST_F(module, num_devices_257_gives_256_nodes)
 {
-	int fd;
+	int fd, kmsg;
 
 	if (!self->ok)
 		SKIP(return, NO_MODULE);
+	/* the log line must come from this load */
+	kmsg = accel_kmsg_open();
+	ASSERT_LE(0, kmsg);
 	ASSERT_EQ(0, reload("num_devices=257"));
 	EXPECT_EQ(ACCEL_MINORS, count_entries("/sys/class/accel", "accel"));
 	EXPECT_EQ(ACCEL_MINORS, count_entries("/dev/accel", "accel"));
 	EXPECT_EQ(ACCEL_MINORS, count_entries(DRIVER_DIR, DUMMY_NAME "."));
-	EXPECT_EQ(0, sh("dmesg | grep -q 'all 256 accel minors are in use'"));
+	EXPECT_TRUE(accel_kmsg_find(kmsg, "all 256 accel minors are in use"));
+	close(kmsg);
 	fd = open("/dev/accel/accel255", O_RDWR | O_CLOEXEC);
 	EXPECT_LE(0, fd);
 	close(fd);
