@@ -11,18 +11,26 @@ export LOG_STARTED=1
 total=12
 prepare_kernel 1 $total
 
+# add_result NAME FILE: add the "passed failed skipped" counts a gate
+# script wrote (a fourth field, if any, is the caller's)
+add_result() {
+	local p=0 f=0 sk=0
+	[ ! -s "$2" ] || read -r p f sk _ <"$2"
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + sk))
+	[ "$f" -eq 0 ] || failures+=("$1: $f")
+}
+
 # kunit_variant NAME WHAT KUNITCONFIG...: one KUnit configuration; its
 # cases count one by one, plus one check that the kernel log holds no report.
 kunit_variant() {
-	local name=$1 what=$2 t=$SECONDS krc kp=0 kf=0 ks=0 kr=1
+	local name=$1 what=$2 t=$SECONDS krc kf=0 kr=1
 	shift 2
 	say "      $name: $what"
 	rm -f "$OUT/$name-result"
 	if "$TOP/harness/kunit.sh" "$name" "$@"; then krc=0; else krc=$?; fi
 	if [ -s "$OUT/$name-result" ]; then
-		read -r kp kf ks kr <"$OUT/$name-result"
-		passed=$((passed + kp)); failed=$((failed + kf)); skipped=$((skipped + ks))
-		[ "$kf" -eq 0 ] || failures+=("KUnit $name: $kf cases")
+		add_result "KUnit $name cases" "$OUT/$name-result"
+		read -r _ kf _ kr <"$OUT/$name-result"
 		if [ "$kr" -eq 0 ]; then
 			tally "KUnit $name: no BUG, WARNING, KASAN or lockdep report in the log" pass
 		else
@@ -113,14 +121,6 @@ if "$TOP/harness/boot.sh" /bin/false >>"$LOG" 2>&1; then
 else
 	tally "boot: a failing program fails the boot" pass
 fi
-
-# add_result NAME FILE: add the "passed failed skipped" counts a gate script wrote
-add_result() {
-	local p=0 f=0 sk=0
-	[ ! -s "$2" ] || read -r p f sk <"$2"
-	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + sk))
-	[ "$f" -eq 0 ] || failures+=("$1: $f")
-}
 
 phase 10/$total "make series: export, then git am + build each patch on the base"
 t=$SECONDS

@@ -17,11 +17,10 @@ cat "$out" >>"$LOG"
 { grep -E 'WARNING|ERROR|CRITICAL' "$out" || :; } >"$OUT/log/htmldocs-warnings.log"
 html=$O/Documentation/output/accel/index.html
 if [ "$rc" -eq 0 ] && [ ! -s "$OUT/log/htmldocs-warnings.log" ] && [ -f "$html" ]; then
-	say "      ok      make htmldocs SPHINXDIRS=accel: 0 warnings ($html)"
-	echo "1 0 0" >"$OUT/docs-result"
+	tally "make htmldocs SPHINXDIRS=accel: 0 warnings ($html)" pass
 else
-	say "      FAILED  make htmldocs SPHINXDIRS=accel (exit $rc, $(wc -l <"$OUT/log/htmldocs-warnings.log") warnings; log $out)"
-	sed 's/^/        | /' "$OUT/log/htmldocs-warnings.log" | head -n 20
-	echo "0 1 0" >"$OUT/docs-result"
-	exit 1
+	tally "make htmldocs SPHINXDIRS=accel (exit $rc, $(wc -l <"$OUT/log/htmldocs-warnings.log") warnings; log $out)" \
+		fail "$OUT/log/htmldocs-warnings.log"
 fi
+echo "$passed $failed $skipped" >"$OUT/docs-result"
+[ "$failed" -eq 0 ]

@@ -36,8 +36,9 @@ say "      ${summary#*] }"
 # the raw kernel log: reports that fail no test case still count
 reports=0
 if [ -s "$O/test.log" ]; then
-	reports=$(grep -acE "$SPLAT_RE" "$O/test.log" || true)
-	grep -aE "$SPLAT_RE" "$O/test.log" | head -n 20 | sed 's/^/      | /' || true
+	{ grep -aE "$SPLAT_RE" "$O/test.log" || :; } >"$OUT/log/$name-reports.log"
+	reports=$(wc -l <"$OUT/log/$name-reports.log")
+	head -n 20 "$OUT/log/$name-reports.log" | sed 's/^/      | /'
 else
 	say "      no kernel log at $O/test.log"
 	reports=1

@@ -131,6 +131,6 @@ else
 	tally "uapi: CONFIG_UAPI_HEADER_TEST" fail "$LINT/hdrtest-errors.txt"
 fi
 
-echo "$passed $failed 0" >"$OUT/lint-result"
+echo "$passed $failed $skipped" >"$OUT/lint-result"
 say "      lint: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
