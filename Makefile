@@ -19,6 +19,8 @@ help:
 	@echo "make series  export the series to out/series/ (series-check: git am + build each)"
 	@echo "make lint    checkpatch --strict, sparse, W=1, kernel-doc, uapi header test"
 	@echo "make docs    make htmldocs SPHINXDIRS=accel"
+	@echo "make mutants [MUTANTS=\"01 07\"]"
+	@echo "             apply each bug of mutants/ and show which test catches it"
 	@echo "make clean   remove out/ (the cache stays)"
 
 run:
@@ -39,7 +41,7 @@ kunit:
 clean:
 	rm -rf out
 
-.PHONY: series series-check lint docs
+.PHONY: series series-check lint docs mutants
 
 series:
 	@$(H)/series.sh
@@ -52,3 +54,6 @@ lint:
 
 docs:
 	@$(H)/docs.sh
+
+mutants:
+	@MUTANTS="$(MUTANTS)" $(H)/mutants.sh

@@ -8,9 +8,13 @@
 # (modules_install + depmod), the kselftests when installed, and /job with
 # the program (plus, for a dynamic binary, the libraries ldd lists). /init
 # loads dummy_accel with $MODPARAMS, runs the program as root and writes
-# its status and dmesg to /job. Exit status: the program's, 1 if the
-# guest died or the kernel log shows a BUG/WARNING/Oops/KASAN/lockdep/leak
-# report, 3 if the guest did not finish in $BOOT_TIMEOUT seconds (900).
+# its kernel log and status to /job. Exit status: the program's; 1 if the
+# guest died, left no status or kernel log, UML exited non-zero, or the
+# kernel log or console shows a BUG/WARNING/Oops/KASAN/lockdep/hung task/
+# leak report; 3 if the guest did not finish in $BOOT_TIMEOUT seconds
+# (900), 4 if it stalled in the known UML livelock. $BOOT_OUTCOME, if
+# set, names a file that gets one line: "status N", "reports", "died",
+# "stall" or "stall-livelock".
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
@@ -31,7 +35,10 @@ ROOT=$STATE/root-uml
 # The root is rebuilt when the kernel or its modules change.
 make_root() {
 	local stamp release
-	stamp=$(stat -c %Y "$LINUX" "$O/modules.order" "$TOP/harness/guest/init" 2>/dev/null | sha1sum)
+	# a change to a module (drm.ko, say) relinks neither linux nor
+	# modules.order: every module's mtime is part of the stamp
+	stamp=$({ stat -c %Y "$LINUX" "$O/modules.order" "$TOP/harness/guest/init"
+		  find "$O" -name '*.ko' -printf '%T@ %p\n' | sort; } 2>/dev/null | sha1sum)
 	[ "$(cat "$ROOT/.stamp" 2>/dev/null)" = "$stamp" ] && return 0
 	rm -rf "$ROOT"
 	mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,root,etc,job,lib,usr}
@@ -93,31 +100,85 @@ umldir=$(mktemp -d "${TMPDIR:-/tmp}/accel-uml.XXXXXX")
 trap 'rm -rf "$umldir"' EXIT
 console="con=null ssl=null con0=null,fd:1"
 [ -n "$shell" ] && console="con=null ssl=null con0=fd:0,fd:1"
-# a log buffer large enough that the splat check still sees the whole run
-kcmd=(mem=512M log_buf_len=8M root=/dev/root rootfstype=hostfs hostfs="$ROOT" rw init=/init
-      uml_dir="$umldir" quiet $console ${BOOT_ARGS:-})
-rc=0
+# A log buffer large enough that the splat check still sees the whole run;
+# the console shows warnings and worse (loglevel 5), so that a guest that
+# never writes its log still shows, and is checked for, what went wrong.
+kcmd=(mem=512M log_buf_len=8M loglevel=5 root=/dev/root rootfstype=hostfs hostfs="$ROOT"
+      rw init=/init uml_dir="$umldir" $console ${BOOT_ARGS:-})
 if [ -n "$shell" ]; then
-	"$LINUX" "${kcmd[@]}" || rc=$?
+	"$LINUX" "${kcmd[@]}" || :
 	exit 0
 fi
-timeout "${BOOT_TIMEOUT:-900}" "$LINUX" "${kcmd[@]}" </dev/null || rc=$?
-if [ "$rc" -eq 124 ] && [ ! -f "$ROOT/job/status" ]; then
-	echo "boot: the guest did not finish in ${BOOT_TIMEOUT:-900}s: killed" >&2
+
+# outcome WORD: what happened, for make check (in $BOOT_OUTCOME if set)
+outcome() { [ -z "${BOOT_OUTCOME:-}" ] || echo "$*" >"$BOOT_OUTCOME"; }
+outcome died
+rm -f "$ROOT/job/status" "$ROOT/job/dmesg"
+cons=$umldir/console.log
+: >"$cons"
+tail -n +1 -f "$cons" &
+tailpid=$!
+# its own process group, so that a kill takes the guest's processes too
+setsid "$LINUX" "${kcmd[@]}" </dev/null >"$cons" 2>&1 &
+pid=$!
+limit=$((SECONDS + ${BOOT_TIMEOUT:-900}))
+while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$limit" ]; do
+	sleep 1
+done
+stalled=
+if kill -0 "$pid" 2>/dev/null; then
+	# Where is the kernel? UML 6.1 can livelock in a page fault loop
+	# under flush_tlb_kernel_range() when vfree() flushes the TLB (seen
+	# when module init memory is freed): that stack is its signature.
+	gdb -p "$pid" -batch -ex 'thread apply all bt 40' >"$umldir/stall-bt.txt" 2>&1 || :
+	kill -9 -- -"$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null || :
+	stalled=1
+fi
+rc=0
+wait "$pid" || rc=$?
+sleep 0.2
+kill "$tailpid" 2>/dev/null || :
+wait "$tailpid" 2>/dev/null || :
+
+# splats FILE WHAT: print the kernel reports in FILE; fail if there are any
+splats() {
+	grep -nE "$SPLAT_RE" "$1" >"$umldir/splats" || return 0
+	echo "boot: kernel reports in $2:" >&2
+	sed 's/^/  | /' "$umldir/splats" | head -n 40 >&2
+	cp "$1" "$OUT/log/dmesg-splat.log"
+	echo "boot: full log in $OUT/log/dmesg-splat.log" >&2
+	return 1
+}
+if [ -n "$stalled" ]; then
+	cp "$umldir/stall-bt.txt" "$OUT/log/stall-bt.log"
+	echo "boot: the guest did not finish in ${BOOT_TIMEOUT:-900}s: killed; its stack: $OUT/log/stall-bt.log" >&2
+	grep -E '^#[0-9]+ ' "$umldir/stall-bt.txt" | head -n 20 | sed 's/^/  | /' >&2
+	splats "$cons" "the console of the stalled guest" || :
+	if grep -q flush_tlb_kernel_range "$umldir/stall-bt.txt"; then
+		echo "boot: the stack is the known UML livelock in flush_tlb_kernel_range()" >&2
+		outcome stall-livelock
+		exit 4
+	fi
+	outcome stall
 	exit 3
 fi
-if [ ! -f "$ROOT/job/status" ]; then
-	echo "boot: the guest died before the job finished (UML exit status $rc)" >&2
+# Fail closed: no status, no log or a UML that did not exit cleanly is a
+# failure, whatever the program said.
+if [ ! -f "$ROOT/job/status" ] || [ ! -f "$ROOT/job/dmesg" ]; then
+	echo "boot: the guest died before the job finished (UML exit status $rc; no $([ -f "$ROOT/job/status" ] && echo 'kernel log' || echo 'exit status'))" >&2
+	splats "$cons" "the console" || :
 	exit 1
 fi
 status=$(cat "$ROOT/job/status")
-# Any kernel report fails the run, whatever the program said.
-if grep -nE "$SPLAT_RE" \
-	"$ROOT/job/dmesg" >"$ROOT/job/splats"; then
-	echo "boot: kernel reports in dmesg:" >&2
-	sed 's/^/  | /' "$ROOT/job/splats" | head -n 40 >&2
-	cp "$ROOT/job/dmesg" "$OUT/log/dmesg-splat.log"
-	echo "boot: full log in $OUT/log/dmesg-splat.log" >&2
+if [ "$rc" -ne 0 ]; then
+	echo "boot: UML exited with status $rc after the job (status $status)" >&2
+	outcome "uml-exit $rc"
 	exit 1
 fi
+# Any kernel report fails the run, whatever the program said.
+if ! splats "$ROOT/job/dmesg" dmesg; then
+	outcome reports
+	exit 1
+fi
+outcome "status $status"
 exit "$status"

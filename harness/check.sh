@@ -1,58 +1,47 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make check: every test. Ends with "N passed, N failed[, N skipped]"
-# counting each KUnit case, boot test and gate, and exits non-zero if any
-# failed.
+# make check: every test. Each result is "LAYER: test" and goes through
+# tally (lib.sh) into $RESULTS, whatever script produced it; at the end
+# every layer must have exactly the number of results that
+# harness/expected-results gives it, and a skip is a failure unless
+# harness/expected-skips lists it. Ends with "N passed, N failed, N
+# expected skips" and exits non-zero if any failed.
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
 start_log check
 export LOG_STARTED=1
-total=12
+export RESULTS=$OUT/results.txt
+: >"$RESULTS"
+total=13
 prepare_kernel 1 $total
+# make check's own counting must catch the runs that went wrong
+"$TOP/harness/selfcheck.sh" || :
 
-# add_result NAME FILE: add the "passed failed skipped" counts a gate
-# script wrote (a fourth field, if any, is the caller's)
-add_result() {
-	local p=0 f=0 sk=0
-	[ ! -s "$2" ] || read -r p f sk _ <"$2"
-	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + sk))
-	[ "$f" -eq 0 ] || failures+=("$1: $f")
-}
-
-# kunit_variant NAME WHAT KUNITCONFIG...: one KUnit configuration; its
-# cases count one by one, plus one check that the kernel log holds no report.
+phase 5/$total "KUnit: kunit.py run --kunitconfig=drivers/accel, debug, DRM_ACCEL=n and x86_64 variants"
+# kunit_variant NAME WHAT KUNITCONFIG...: one KUnit configuration
 kunit_variant() {
-	local name=$1 what=$2 t=$SECONDS krc kf=0 kr=1
+	local name=$1 what=$2 t=$SECONDS
 	shift 2
 	say "      $name: $what"
-	rm -f "$OUT/$name-result"
-	if "$TOP/harness/kunit.sh" "$name" "$@"; then krc=0; else krc=$?; fi
-	if [ -s "$OUT/$name-result" ]; then
-		add_result "KUnit $name cases" "$OUT/$name-result"
-		read -r _ kf _ kr <"$OUT/$name-result"
-		if [ "$kr" -eq 0 ]; then
-			tally "KUnit $name: no BUG, WARNING, KASAN or lockdep report in the log" pass
-		else
-			tally "KUnit $name: $kr report lines in $STATE/build-$name/test.log" fail
-		fi
-	fi
-	if [ "$krc" -ne 0 ] && [ "$kf" -eq 0 ]; then
-		tally "KUnit $name run (kunit.py exit status $krc)" fail
-	fi
+	KUNIT_ARGS="${KUNIT_ARGS:-}" "$TOP/harness/kunit.sh" "$name" "$@" || :
 	say "      KUnit $name took $((SECONDS - t))s"
 }
-
-phase 5/$total "KUnit: kunit.py run --kunitconfig=drivers/accel, debug and DRM_ACCEL=n variants"
 kunit_variant kunit "the accel suites" drivers/accel
 kunit_variant kunit-debug "the same under KASAN, lockdep, debugobjects; dummy_accel built in" \
 	drivers/accel drivers/accel/tests/debug.kunitconfig
 if grep -aqE 'Initialized dummy_accel .* on accel[0-9]+' "$STATE/build-kunit-debug/test.log" 2>/dev/null; then
-	tally "dummy_accel built in (=y): its device registers at boot" pass
+	tally "kunit-debug: dummy_accel built in (=y): its device registers at boot" pass
 else
-	tally "dummy_accel built in (=y): its device registers at boot" fail
+	tally "kunit-debug: dummy_accel built in (=y): its device registers at boot" fail
 fi
 kunit_variant kunit-noaccel "DRM with CONFIG_DRM_ACCEL=n" drivers/accel/tests/disabled.kunitconfig
+# QEMU is installed here; TCG with a thread per vCPU (KVM is not reliable
+# on the build machines, see design.md)
+need_pkgs qemu-system-x86
+KUNIT_ARGS="--arch=x86_64 --qemu_args=-smp --qemu_args=2 --qemu_args=-accel --qemu_args=tcg,thread=multi" \
+	kunit_variant kunit-x86_64 "x86_64 under QEMU: 2 CPUs, PREEMPT, 32-bit compat" \
+	drivers/accel/tests/x86_64.kunitconfig
 
 phase 6/$total "boot test: the make run demo in the booted kernel"
 guest_cc "$TOP/harness/guest/accel-demo.c" "$OUT/guest/accel-demo"
@@ -63,89 +52,101 @@ else
 	tally "boot: load dummy_accel, open /dev/accel/accel0, VERSION, unload" fail
 fi
 
-# count_tap NAME FILE: add the TAP results of FILE ("ok", "not ok",
-# "# SKIP") to the totals, prefixing each with NAME.
-count_tap() {
-	local line st
-	while IFS= read -r line; do
-		case $line in
-		"ok "*"# SKIP"*) st=skip ;;
-		"ok "*) st=pass ;;
-		"not ok "*) st=fail ;;
-		*) continue ;;
-		esac
-		tally "$1: ${line#*ok }" "$st"
-	done <"$2"
-}
-
 phase 7/$total "kselftests in the booted kernel (tools/testing/selftests/accel)"
 t=$SECONDS
-# They take about a minute. A guest that runs far longer has stalled: UML
-# 6.1 can livelock in flush_tlb_kernel_range() when module init memory is
-# freed (a page fault loop under __purge_vmap_area_lazy, seen twice in
-# about a dozen runs). Such a run is killed and the kselftests run once more,
-# which the output says; a second stall fails.
-for attempt in 1 2; do
-	krc=0
-	BOOT_TIMEOUT=480 "$TOP/harness/boot.sh" "$TOP/harness/guest/kselftests.sh" \
-		>"$OUT/log/kselftest.log" 2>&1 || krc=$?
-	[ "$krc" -eq 3 ] && [ "$attempt" -eq 1 ] || break
-	cp "$OUT/log/kselftest.log" "$OUT/log/kselftest-stalled.log"
-	say "      the guest stalled after $((SECONDS - t))s (log: $OUT/log/kselftest-stalled.log); once more"
+progs=$(sed -n 's/^accel://p' "$STATE/kselftest-uml/kselftest-list.txt" 2>/dev/null)
+# They take about a minute. UML 6.1 livelocks when a vfree() flushes the
+# kernel TLB over the running task's own vmalloc'ed stack (seen in
+# do_free_init() after module loads); configs/uml.config turns
+# VMAP_STACK off, which avoids it. Should the stall come back, boot.sh
+# recognises its stack: only that stall is retried, once; the first run's
+# results count (its failures too), the stalled program and those after
+# it run again, and the closing line reports the stall. Any other stall,
+# or a second one, fails.
+stalls=0 todo=() run=1
+while :; do
+	log=$OUT/log/kselftest-$run.log
+	BOOT_OUTCOME=$OUT/log/kselftest-$run.outcome BOOT_TIMEOUT=480 \
+		"$TOP/harness/boot.sh" "$TOP/harness/guest/kselftests.sh" "${todo[@]}" >"$log" 2>&1 || :
+	out=$(cat "$OUT/log/kselftest-$run.outcome" 2>/dev/null || echo died)
+	if [ "$out" = stall-livelock ] && [ "$run" -eq 1 ] && p=$(stalled_program "$log") && [ -n "$p" ]; then
+		stalls=$((stalls + 1))
+		say "      the guest stalled in $p after $((SECONDS - t))s: the known UML livelock (log: $log, stack: $OUT/log/stall-bt.log); $p and the programs after it run again"
+		count_tap "$log" "$p"
+		todo=($(sed -n "/^$p\$/,\$p" <<<"$progs"))
+		run=2
+		continue
+	fi
+	count_tap "$log"
+	break
 done
-count_tap kselftest "$OUT/log/kselftest.log"
-grep -E '^=== .*: [0-9]+s$' "$OUT/log/kselftest.log" | sed 's/^/      /' || true
-if [ "$krc" -ne 0 ] && ! grep -q '^not ok ' "$OUT/log/kselftest.log"; then
-	tail -n 30 "$OUT/log/kselftest.log" | sed 's/^/      | /'
-	tally "kselftest run (exit status $krc, log $OUT/log/kselftest.log)" fail
+grep -hE '^=== .*: [0-9]+s$' "$OUT"/log/kselftest-[12].log | sed 's/^/      /' || :
+if [ "$out" = "status 0" ]; then
+	tally "kselftest: the guest ran them all, exit status 0, no kernel report" pass
+else
+	tail -n 30 "$log" | sed 's/^/      | /'
+	tally "kselftest: the guest ran them all ($out, log $log)" fail
 fi
-say "      kselftests took $((SECONDS - t))s (log: $OUT/log/kselftest.log)"
+say "      kselftests took $((SECONDS - t))s"
 
 phase 8/$total "kselftests on the host, which has no accel device: every test skips"
-host_tests=$(sed -n 's/^accel://p' "$STATE/kselftest-uml/kselftest-list.txt" 2>/dev/null)
-[ -n "$host_tests" ] || tally "host: no accel kselftests installed" fail
-for tst in $host_tests; do
-	"$STATE/kselftest-uml/accel/$tst" >"$OUT/log/host-$tst.log" 2>&1 || true
-	if ! grep -q '^ok ' "$OUT/log/host-$tst.log" ||
-	   grep -q '^not ok ' "$OUT/log/host-$tst.log" ||
-	   grep '^ok ' "$OUT/log/host-$tst.log" | grep -vq '# SKIP'; then
-		tally "host: $tst skips without a device" fail
+[ -n "$progs" ] || tally "host: accel kselftests installed" fail
+for tst in $progs; do
+	"$STATE/kselftest-uml/accel/$tst" >"$OUT/log/host-$tst.log" 2>&1 || :
+	want=$(expected_count "kselftest/$tst")
+	n=$(grep -cE '^(not )?ok ' "$OUT/log/host-$tst.log" || :)
+	sk=$(grep -cE '^ok .*# SKIP' "$OUT/log/host-$tst.log" || :)
+	if [ "$n" -eq "$sk" ] && [ "$n" = "$want" ]; then
+		tally "host: $tst skips every test without a device ($sk of $want)" pass
 	else
-		tally "host: $tst skips without a device ($(grep -c '# SKIP' "$OUT/log/host-$tst.log") skipped)" pass
+		tally "host: $tst skips every test without a device ($sk skipped of $n results, $want expected)" fail
 	fi
 done
 
-phase 9/$total "boot contract: make boot RUN=/bin/false exits non-zero"
-if "$TOP/harness/boot.sh" /bin/false >>"$LOG" 2>&1; then
-	tally "boot: a failing program fails the boot" fail
-else
-	tally "boot: a failing program fails the boot" pass
-fi
+phase 9/$total "boot contract: make boot RUN=<program> exits with the program's status"
+# contract PROGRAM STATUS: the guest ran PROGRAM and boot.sh returned its STATUS
+contract() {
+	local rc=0 out
+	BOOT_OUTCOME=$OUT/log/contract.outcome "$TOP/harness/boot.sh" "$1" >"$OUT/log/contract.log" 2>&1 || rc=$?
+	out=$(cat "$OUT/log/contract.outcome" 2>/dev/null || :)
+	if [ "$rc" -eq "$2" ] && [ "$out" = "status $2" ] && { [ -z "${3:-}" ] || grep -q "$3" "$OUT/log/contract.log"; }; then
+		tally "contract: make boot RUN=$(basename "$1") exits $2, the program's status" pass
+	else
+		tally "contract: make boot RUN=$(basename "$1") exits $2, the program's status (got $rc, $out)" \
+			fail "$OUT/log/contract.log"
+	fi
+}
+contract /bin/false 1
+printf '#!/bin/sh\necho "contract: the guest ran me"\nexit 7\n' >"$OUT/guest/exit7.sh"
+contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
 
 phase 10/$total "make series: export, then git am + build each patch on the base"
 t=$SECONDS
 if "$TOP/harness/series.sh" --check; then
-	tally "series: every patch applies with git am and builds" pass
+	tally "series: every patch applies with git am and builds what it adds" pass
 else
-	tally "series: every patch applies with git am and builds" fail
+	tally "series: every patch applies with git am and builds what it adds" fail
 fi
 say "      took $((SECONDS - t))s"
 
 phase 11/$total "make lint: checkpatch --strict, kernel-doc, sparse, W=1, uapi"
-rm -f "$OUT/lint-result"
-"$TOP/harness/lint.sh" || true
-[ -s "$OUT/lint-result" ] || tally "lint did not finish (see $LOG)" fail
-add_result lint "$OUT/lint-result"
+"$TOP/harness/lint.sh" || :
 
 phase 12/$total "make docs: htmldocs SPHINXDIRS=accel"
-rm -f "$OUT/docs-result"
-"$TOP/harness/docs.sh" || true
-[ -s "$OUT/docs-result" ] || tally "docs did not finish (see $LOG)" fail
-add_result docs "$OUT/docs-result"
+"$TOP/harness/docs.sh" || :
 
+phase 13/$total "every layer has the results harness/expected-results gives it"
+count_layers
+
+passed=$(grep -c '^pass' "$RESULTS" || :)
+failed=$(grep -c '^fail' "$RESULTS" || :)
+skipped=$(grep -c '^xskip' "$RESULTS" || :)
 say ""
-[ ${#failures[@]} -eq 0 ] || say "failed: ${failures[*]}"
-line="$passed passed, $failed failed"
-[ "$skipped" -eq 0 ] || line+=", $skipped skipped"
+if [ "$failed" -gt 0 ]; then
+	say "failed:"
+	grep '^fail' "$RESULTS" | cut -f2 | sed 's/^/  /'
+fi
+line="$passed passed, $failed failed, $skipped expected skips"
+[ "$stalls" -eq 0 ] || line+=", $stalls known UML stall retried"
 say "$line"
 [ "$failed" -eq 0 ]

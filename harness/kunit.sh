@@ -3,9 +3,11 @@
 # kunit [NAME [KUNITCONFIG...]]: the accel KUnit suites through the
 # kernel's own runner, tools/testing/kunit/kunit.py, in a build directory
 # of its own per NAME (incremental, ccache). NAME defaults to kunit, the
-# kunitconfigs to drivers/accel. Writes "passed failed skipped reports" to
-# $OUT/NAME-result, reports being the lines of the kernel log that show a
-# BUG, WARNING, KASAN, lockdep or debugobjects report.
+# kunitconfigs to drivers/accel. Each case (each parameter of a
+# parameterised one) is one result "NAME: suite.case[.param]", from
+# kunit.py's JSON; one more says whether the kernel log holds a BUG,
+# WARNING, KASAN, lockdep or debugobjects report. $KUNIT_ARGS adds
+# arguments of kunit.py (--arch=x86_64 ...). Exits non-zero if any failed.
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
@@ -17,38 +19,55 @@ export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 mkdir -p "$O"
 standalone_start "$name"
 out=$OUT/log/$name-output.log
-args=()
+json=$OUT/log/$name.json
+read -r -a args <<<"${KUNIT_ARGS:-}"
 for k in "$@"; do args+=(--kunitconfig="$k"); done
 rc=0
-rm -f "$O/test.log" "$OUT/$name-result"
+rm -f "$O/test.log" "$json"
 (cd "$TREE" && python3 tools/testing/kunit/kunit.py run "${args[@]}" \
 	--build_dir="$O" --jobs="$JOBS" --make_options CC="ccache gcc" \
-	--timeout=900) >"$out" 2>&1 || rc=$?
+	--timeout=900 --json="$json") >"$out" 2>&1 || rc=$?
 cat "$out" >>"$LOG"
-# kunit.py ends with "Testing complete. Ran N tests: passed: P[, failed: F][, skipped: S]..."
+# kunit.py ends with "Testing complete. Ran N tests: passed: P[, failed: F]..."
 summary=$(grep -a 'Testing complete' "$out" | tail -n1 || true)
-if [ -z "$summary" ]; then
+if [ -z "$summary" ] || [ ! -s "$json" ]; then
 	grep -aE 'error|ERROR|Error' "$out" | tail -n 15 | sed 's/^/  | /' >&2
-	die "kunit.py did not run the tests (log: $out)"
+	tally "$name: kunit.py ran the tests (exit status $rc, log $out)" fail
+	exit 1
 fi
-grep -aE '\[(FAILED|SKIPPED)\]|# .*(FAIL|SKIP)' "$out" | head -n 40 | sed 's/^/      /' || true
 say "      ${summary#*] }"
+
+# One line "STATUS suite.case[.param]" per result; PASS, SKIP, else failed
+# (a crashed case and a case without a result are ERROR/FAIL).
+while IFS=$'\t' read -r st case; do
+	case $st in
+	PASS) tally "$name: $case" pass ;;
+	SKIP) tally "$name: $case" skip ;;
+	*) tally "$name: $case ($st)" fail ;;
+	esac
+done < <(python3 - "$json" <<'PY'
+import json, sys
+def walk(group, prefix):
+    for case in group.get("test_cases", []):
+        print("%s\t%s%s" % (case["status"], prefix, case["name"]))
+    for sub in group.get("sub_groups", []):
+        walk(sub, prefix + sub["name"] + ".")
+walk(json.load(open(sys.argv[1])), "")
+PY
+)
+
 # the raw kernel log: reports that fail no test case still count
-reports=0
 if [ -s "$O/test.log" ]; then
 	{ grep -aE "$SPLAT_RE" "$O/test.log" || :; } >"$OUT/log/$name-reports.log"
-	reports=$(wc -l <"$OUT/log/$name-reports.log")
-	head -n 20 "$OUT/log/$name-reports.log" | sed 's/^/      | /'
+	n=$(wc -l <"$OUT/log/$name-reports.log")
+	if [ "$n" -eq 0 ]; then
+		tally "$name: no BUG, WARNING, KASAN or lockdep report in the kernel log" pass
+	else
+		tally "$name: $n report lines in $O/test.log" fail "$OUT/log/$name-reports.log"
+	fi
 else
-	say "      no kernel log at $O/test.log"
-	reports=1
+	tally "$name: a kernel log at $O/test.log" fail
 fi
-num() {	# num WORD: the count after "WORD: " in the summary, 0 if none
-	local n
-	n=$(sed -n "s/.*$1: \([0-9]*\).*/\1/p" <<<"$summary")
-	echo "${n:-0}"
-}
-# a crashed case and a case without a result count as failed
-echo "$(num passed) $(($(num failed) + $(num crashed) + $(num errors))) $(num skipped) $reports" \
-	>"$OUT/$name-result"
-exit "$rc"
+[ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] ||
+	tally "$name: kunit.py exit status $rc with no failed case (log $out)" fail
+[ "$failed" -eq 0 ]

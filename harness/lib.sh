@@ -21,25 +21,111 @@ say()  { printf '%s\n' "$*"; }
 phase() { printf '[%s] %s\n' "$1" "$2"; }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# tally NAME STATUS [DETAIL-FILE]: count one check, STATUS pass, skip or
-# fail, in $passed, $skipped or $failed (and $failures), and print it; a
+# tally "LAYER: test" STATUS [DETAIL-FILE]: count one result ($TALLY_LAYER,
+# if set, is put in front of the name), STATUS pass,
+# skip or fail, print it, and append it to $RESULTS when make check set
+# it (every script of a run appends there; check.sh counts the file). A
+# skip is a failure unless harness/expected-skips lists the result; a
 # failure shows the start of DETAIL-FILE.
 passed=0 failed=0 skipped=0
 failures=()
 tally() {
-	case $2 in
-	pass) passed=$((passed + 1)); say "      ok      $1" ;;
-	skip) skipped=$((skipped + 1)); say "      skip    $1" ;;
+	local name=$1 st=$2 why
+	[ -z "${TALLY_LAYER:-}" ] || name="$TALLY_LAYER: $name"
+	if [ "$st" = skip ]; then
+		if why=$(expected_skip "$name"); then
+			st=xskip
+		else
+			st=fail
+			name="$name (unexpected skip)"
+		fi
+	fi
+	case $st in
+	pass) passed=$((passed + 1)); say "      ok      $name" ;;
+	xskip) skipped=$((skipped + 1)); say "      skip    $name (expected: $why)" ;;
 	*)
-		failed=$((failed + 1)); failures+=("$1"); say "      FAILED  $1"
+		st=fail
+		failed=$((failed + 1)); failures+=("$name"); say "      FAILED  $name"
 		[ -z "${3:-}" ] || sed 's/^/        | /' "$3" | head -n 30
 		;;
 	esac
+	[ -z "${RESULTS:-}" ] || printf '%s\t%s\n' "$st" "$name" >>"$RESULTS"
+}
+
+# expected_skip NAME: succeed, printing the reason, if harness/expected-skips
+# ($EXPECTED_SKIPS) lists NAME ("NAME | reason" lines).
+expected_skip() {
+	local line
+	while IFS= read -r line; do
+		case $line in "#"* | "") continue ;; esac
+		if [ "${line%% | *}" = "$1" ]; then
+			printf '%s' "${line#* | }"
+			return 0
+		fi
+	done <"${EXPECTED_SKIPS:-$TOP/harness/expected-skips}"
+	return 1
+}
+
+# expected_count LAYER: the number of results harness/expected-results
+# gives LAYER (empty if none)
+expected_count() {
+	awk -v l="$1" '$1 == l { print $2 }' "${EXPECTED_RESULTS:-$TOP/harness/expected-results}"
+}
+
+# count_tap FILE [SKIP-PROGRAM]: tally the TAP results of a kselftest run,
+# each "kselftest/PROGRAM: name" inside the "=== PROGRAM" section the
+# guest runner prints around a program, "kselftest: name" outside. The
+# results of SKIP-PROGRAM count only if they failed. The guest's console
+# ends lines with CR LF.
+count_tap() {
+	local line st layer=kselftest name
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in
+		"=== "*": "*s) layer=kselftest; continue ;;
+		"=== "*) layer=kselftest/${line#=== }; continue ;;
+		"ok "*"# SKIP"*) st=skip ;;
+		"ok "*) st=pass ;;
+		"not ok "*) st=fail ;;
+		*) continue ;;
+		esac
+		[ "$layer" != "kselftest/${2:-}" ] || [ $st = fail ] || continue
+		name=${line#*ok }
+		name=${name#[0-9]* }
+		tally "$layer: ${name%% # SKIP*}" "$st"
+	done <"$1"
+}
+
+# stalled_program FILE: the program a stalled kselftest run was in:
+# started, never finished
+stalled_program() {
+	tr -d '\r' <"$1" |
+		awk '/^=== [^ ]+$/ { p = $2 } /^=== [^ ]+: [0-9]+s$/ { p = "" } END { print p }'
+}
+
+# count_layers: every layer of $RESULTS must have exactly the number of
+# results the expected file gives it, and every layer must be listed;
+# each mismatch is a failed result of layer "counts". Prints the table.
+count_layers() {
+	local layer want have table=() layers
+	layers=$(cut -f2 "$RESULTS" | sed 's/: .*//' | grep -vx counts | sort -u)
+	while read -r layer want _; do
+		case $layer in "#"* | "") continue ;; esac
+		have=$(cut -f2 "$RESULTS" | sed 's/: .*//' | grep -cxF "$layer" || :)
+		table+=("$layer $have/$want")
+		[ "$have" = "$want" ] ||
+			tally "counts: $layer has $have results, the expected results say $want" fail
+	done <"${EXPECTED_RESULTS:-$TOP/harness/expected-results}"
+	for layer in $layers; do
+		[ -n "$(expected_count "$layer")" ] ||
+			tally "counts: $layer has results but no line in the expected results" fail
+	done
+	say "      ${table[*]}"
 }
 
 # What a kernel report looks like in a log: BUG (KASAN's too), WARNING
 # (lockdep's and debugobjects' too), Oops, UBSAN, kmemleak, panic, backtraces.
-SPLAT_RE='BUG:|WARNING:|Oops|kernel BUG|KASAN|UBSAN|possible (circular|recursive) locking|INFO: (possible|inconsistent|suspicious)|unreferenced object|Kernel panic|Call Trace'
+SPLAT_RE='BUG:|WARNING:|Oops|kernel BUG|KASAN|UBSAN|possible (circular|recursive) locking|INFO: (possible|inconsistent|suspicious)|blocked for more than|unreferenced object|Kernel panic|Call Trace'
 
 # Run a command with its output going to the log; on failure show the tail
 # of the log and the log's path, so the cause is on the terminal.
@@ -74,7 +160,7 @@ need_pkgs() {
 
 # The packages every build needs.
 BUILD_PKGS=(build-essential bc bison flex libelf-dev libssl-dev python3
-	    ccache kmod busybox-static rsync xz-utils git)
+	    ccache kmod busybox-static rsync xz-utils git gdb)
 
 # Key of the base tree: which kernel source the work tree is made from.
 # Sets BASE_KEY, BASE_DESC and STATE (the per-base cache directory).
@@ -170,6 +256,15 @@ prepare_kernel() {
 	compose
 	phase "$((n + 3))/$total" "building the UML kernel (DRM=m, DRM_ACCEL=y, dummy_accel=m)"
 	local t=$SECONDS
+	build_uml_and_kselftests
+	grep -E '^CONFIG_(DRM|DRM_ACCEL|DRM_ACCEL_DUMMY|UML_PCI_OVER_VIRTIO)=' \
+		"$STATE/build-uml/.config" >>"$LOG"
+	say "      built in $((SECONDS - t))s: $STATE/build-uml/linux"
+}
+
+# The UML kernel and its modules, the uapi headers and the kselftests
+# installed for the guest, from the tree as it is.
+build_uml_and_kselftests() {
 	logged_progress "build uml" "$TOP/harness/build.sh" uml all
 	# UML exports no uapi headers: the guest programs use x86's
 	logged "headers_install" make -C "$TREE" ARCH=x86 O="$STATE/build-headers" \
@@ -178,9 +273,6 @@ prepare_kernel() {
 		TARGETS=accel O="$STATE/build-kselftest" LDFLAGS=-static \
 		KHDR_INCLUDES="-isystem $STATE/build-headers/usr/include" \
 		INSTALL_PATH="$STATE/kselftest-uml" install
-	grep -E '^CONFIG_(DRM|DRM_ACCEL|DRM_ACCEL_DUMMY|UML_PCI_OVER_VIRTIO)=' \
-		"$STATE/build-uml/.config" >>"$LOG"
-	say "      built in $((SECONDS - t))s: $STATE/build-uml/linux"
 }
 
 # Build a guest test program statically against the composed uapi headers.

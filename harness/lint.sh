@@ -16,6 +16,7 @@ fi
 # python3 (/usr/bin first on PATH below, whatever python3 the user has)
 need_pkgs sparse python3-ply python3-git
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+TALLY_LAYER=lint
 LINT=$OUT/lint
 rm -rf "$LINT"; mkdir -p "$LINT"
 
@@ -55,32 +56,53 @@ done
 kdoc "$TREE" "$changed" >"$LINT/kdoc-changed.txt"
 kdoc "$base_dir" "$changed" >"$LINT/kdoc-base.txt"
 comm -23 "$LINT/kdoc-changed.txt" "$LINT/kdoc-base.txt" >"$LINT/kdoc-new-in-changed.txt"
-tally "kernel-doc on the changed files: no new warning" \
+# A kernel-doc that cannot run fails the same on base and series: its
+# reStructuredText output must also document every name whose kernel-doc
+# comment (or member) the diffs add.
+(cd "$TREE" && perl scripts/kernel-doc -rst $changed 2>/dev/null) >"$LINT/kdoc-changed.rst" || :
+for f in Kconfig.patch patches/*.patch; do
+	sed -nE 's/^\+ \* ([A-Za-z_][A-Za-z0-9_]*)(\(\))? - .*/\1/p; s/^\+[[:space:]]*\* @([A-Za-z_][A-Za-z0-9_]*):.*/\1/p' "$TOP/$f"
+done | sort -u >"$LINT/kdoc-added-names.txt"
+while read -r id; do
+	grep -qw -- "$id" "$LINT/kdoc-changed.rst" || echo "kernel-doc -rst does not document $id"
+done <"$LINT/kdoc-added-names.txt" >>"$LINT/kdoc-new-in-changed.txt"
+[ -s "$LINT/kdoc-added-names.txt" ] || echo "no kernel-doc comment found in the diffs" >>"$LINT/kdoc-new-in-changed.txt"
+tally "kernel-doc on the changed files: no new warning, $(wc -l <"$LINT/kdoc-added-names.txt") added names documented" \
 	"$([ -s "$LINT/kdoc-new-in-changed.txt" ] && echo fail || echo pass)" "$LINT/kdoc-new-in-changed.txt"
 
-# sparse (C=2 checks every file named, rebuilt or not) and W=1 over
-# drivers/accel and the DRM objects the series changes, in the UML build.
-# (only the objects this configuration builds: UML has no drm_ioc32.o)
+# sparse (C=2 checks every file named, rebuilt or not) and W=1 over every
+# C file of drivers/accel and the DRM objects the series changes, each in
+# the builds that compile it: the UML kernel (core, dummy_accel, the
+# KUnit module), the KUnit builds (accel_disabled_test.c only with
+# DRM_ACCEL=n, accel_compat_test.c only on x86_64). The objects are named
+# one by one: a directory target would skip the modules in it.
+ours=$(cd "$TOP" && ls drivers/accel/*.c drivers/accel/*/*.c)
 objs=$(for f in $changed; do
 	case $f in drivers/*.c) [ ! -f "$STATE/build-uml/${f%.c}.o" ] || echo "${f%.c}.o" ;; esac
 done)
-warnings() {	# warnings TREE O OBJS: sparse + W=1 messages, line numbers dropped
-	make -C "$1" ARCH=um O="$2" CC="ccache gcc" -j"$JOBS" C=2 W=1 $3 \
+# objs_in BUILD FILES...: the objects of FILES that BUILD compiles
+objs_in() {
+	local b=$1 f
+	shift
+	for f in "$@"; do [ ! -f "$b/${f%.c}.o" ] || echo "${f%.c}.o"; done
+}
+warnings() {	# warnings TREE O OBJS [ARCH]: sparse + W=1 messages, line numbers dropped
+	# make reports physical paths: a symlinked cache would hide every warning
+	set -- "$(realpath "$1")" "$(realpath "$2")" "$3" "${4:-um}"
+	make -C "$1" ARCH=$4 O="$2" CC="ccache gcc" -j"$JOBS" C=2 W=1 $3 \
 		>"$LINT/make-$(basename "$2").log" 2>&1 ||
 		die "sparse/W=1 build in $2 failed: $LINT/make-$(basename "$2").log"
 	{ grep -E '(warning|error):' "$LINT/make-$(basename "$2").log" || :; } |
 		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | sed "s|$1/||; s|$2/||" |
-		{ grep -E '^(drivers/accel/|drivers/gpu/drm/|include/drm/|include/uapi/drm/)' || :; } | sort
+		{ grep -E '^(drivers/accel/|drivers/gpu/drm/|include/drm/|include/uapi/drm/)' || :; } | sort -u
 }
-# drm_accel.o is built by drivers/gpu/drm/Makefile, so name it; the KUnit
-# suites are checked in the KUnit builds, the only ones that enable them
-# (the DRM_ACCEL=n one builds accel_disabled_test.c).
-warnings "$TREE" "$STATE/build-uml" "drivers/accel/ drivers/accel/drm_accel.o $objs" >"$LINT/sparse-w1.txt"
-for k in kunit kunit-noaccel; do
-	[ -f "$STATE/build-$k/.config" ] || continue
-	warnings "$TREE" "$STATE/build-$k" "drivers/accel/tests/" >>"$LINT/sparse-w1.txt"
+warnings "$TREE" "$STATE/build-uml" "$(objs_in "$STATE/build-uml" $ours) $objs" >"$LINT/sparse-w1.txt"
+for k in kunit-noaccel:um kunit-x86_64:x86_64; do
+	b=$STATE/build-${k%:*}
+	[ -f "$b/.config" ] || continue
+	warnings "$TREE" "$b" "$(objs_in "$b" $ours)" "${k#*:}" >>"$LINT/sparse-w1.txt"
 done
-sort -o "$LINT/sparse-w1.txt" "$LINT/sparse-w1.txt"
+sort -u -o "$LINT/sparse-w1.txt" "$LINT/sparse-w1.txt"
 # the same objects of the base tree, built once in a worktree of its own
 if [ ! -f "$STATE/build-lint-base/.stamp" ]; then
 	rm -rf "$STATE/lint-base-tree" "$STATE/build-lint-base"
@@ -98,7 +120,14 @@ fi
 base_objs=$(for o in $objs; do [ -f "$STATE/lint-base-tree/${o%.o}.c" ] && echo "$o"; done)
 warnings "$STATE/lint-base-tree" "$STATE/build-lint-base" "$base_objs" >"$LINT/sparse-w1-base.txt"
 comm -23 "$LINT/sparse-w1.txt" "$LINT/sparse-w1-base.txt" >"$LINT/sparse-w1-new.txt"
-tally "sparse C=2 and W=1 on drivers/accel ($(grep -c CHECK "$LINT"/make-build-*.log | awk -F: '{n+=$2} END {print n}') files checked) and changed DRM files: no new warning" \
+# sparse must have checked every C file of drivers/accel and every changed
+# DRM file the configurations build: a gate that checked nothing passes
+# nothing
+checked=$(cat "$LINT"/make-build-{uml,kunit-noaccel,kunit-x86_64}.log 2>/dev/null | sed -n 's/^  CHECK *//p' | sort -u)
+for f in $ours ${objs//.o/.c}; do
+	grep -q -- "/$f\$" <<<"$checked" || echo "sparse did not check $f"
+done >>"$LINT/sparse-w1-new.txt"
+tally "sparse C=2 and W=1 on drivers/accel and the changed DRM files ($(wc -l <<<"$checked") files checked): no new warning" \
 	"$([ -s "$LINT/sparse-w1-new.txt" ] && echo fail || echo pass)" "$LINT/sparse-w1-new.txt"
 # put the objects back the way the normal build makes them
 logged "rebuild after W=1" make -C "$TREE" ARCH=um O="$STATE/build-uml" CC="ccache gcc" -j"$JOBS" all
@@ -131,6 +160,5 @@ else
 	tally "uapi: CONFIG_UAPI_HEADER_TEST" fail "$LINT/hdrtest-errors.txt"
 fi
 
-echo "$passed $failed $skipped" >"$OUT/lint-result"
 say "      lint: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

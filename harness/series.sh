@@ -3,8 +3,13 @@
 # series [--check]: export the composed series with git format-patch to
 # out/series/ (cover letter from ./cover-letter, base-commit recorded).
 # --check then applies the emitted files with git am on a clean copy of
-# the base in a scratch branch and builds the UML kernel after each
-# patch, naming the first patch that does not apply or build.
+# the base in a scratch branch and, after each patch, builds what that
+# patch adds: the UML kernel with the series' configuration (the accel
+# core, dummy_accel and the KUnit module), every C file it adds compiled
+# (accel_disabled_test.c in the DRM_ACCEL=n KUnit build, drm_ioc32.c for
+# x86_64), the kselftests
+# with lib.mk, htmldocs for the docs, get_maintainer.pl's pattern check for
+# MAINTAINERS. It names the first patch that does not apply or build.
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
@@ -41,6 +46,71 @@ restore() {
 	rm -f "$STATE/build-uml/.frag-stamp"
 }
 trap restore EXIT
+
+# object FILE.c: compile FILE.c's object in the UML build, or else alone
+# in a build configured like the DRM_ACCEL=n KUnit one (the only one with
+# accel_disabled_test.o) or the x86_64 KUnit one (the only one with
+# CONFIG_COMPAT, for drm_ioc32.o), in directories of their own so that the
+# KUnit builds are left as they are; it must be newer than the patch
+object() {
+	local o=${1%.c}.o k arch d
+	[ "$STATE/build-uml/$o" -nt "$STATE/series-check.stamp" ] && return 0
+	for k in kunit-noaccel:um kunit-x86_64:x86_64; do
+		arch=${k#*:} k=${k%:*} d=$STATE/build-series-$k
+		[ -f "$STATE/build-$k/.config" ] || continue
+		mkdir -p "$d"
+		cp "$STATE/build-$k/.config" "$d/.config"
+		make -C "$TREE" ARCH=$arch O="$d" CC="ccache gcc" -j"$JOBS" \
+			olddefconfig "$o" >>"$LOG" 2>&1 || continue
+		[ "$d/$o" -nt "$STATE/series-check.stamp" ] && return 0
+	done
+	die "$(basename "$p") adds or changes $1, which no build compiled (see $LOG)"
+}
+
+# built_what PATCH: build what the patch at HEAD adds beyond the kernel,
+# die if it does not build; print what was built
+built_what() {
+	local f files out=() sel= docs= maint= hdr=$STATE/build-series-headers
+	files=$(git -C "$TREE" diff --name-only --diff-filter=AM HEAD~1 HEAD)
+	for f in $files; do
+		case $f in
+		drivers/*.c) object "$f"; out+=("${f##*/}") ;;
+		tools/testing/selftests/accel/*) sel=1 ;;
+		Documentation/accel/*) docs=1 ;;
+		MAINTAINERS) maint=1 ;;
+		esac
+	done
+	if [ -n "$sel" ]; then
+		rm -rf "$hdr" "$STATE/build-series-kselftest"
+		make -C "$TREE" ARCH=x86 O="$hdr" INSTALL_HDR_PATH="$hdr/usr" headers_install >>"$LOG" 2>&1 &&
+		make -C "$TREE/tools/testing/selftests" TARGETS=accel O="$STATE/build-series-kselftest" \
+			KHDR_INCLUDES="-isystem $hdr/usr/include" >>"$LOG" 2>&1 ||
+			die "the kselftests do not build after $1 (see $LOG)"
+		for f in $(sed -n 's/^TEST_GEN_PROGS *:\?= *//p' "$TREE/tools/testing/selftests/accel/Makefile"); do
+			[ -x "$STATE/build-series-kselftest/kselftest/accel/$f" ] || die "$1: kselftest $f was not built"
+		done
+		out+=("kselftests")
+	fi
+	if [ -n "$docs" ]; then
+		rm -rf "$STATE/build-series-docs"
+		make -C "$TREE" O="$STATE/build-series-docs" SPHINXDIRS=accel htmldocs >"$OUT/log/series-htmldocs.log" 2>&1 &&
+		! grep -qE 'WARNING|ERROR' "$OUT/log/series-htmldocs.log" &&
+		[ -f "$STATE/build-series-docs/Documentation/output/accel/index.html" ] ||
+			die "htmldocs SPHINXDIRS=accel fails or warns after $1 (see $OUT/log/series-htmldocs.log)"
+		out+=("htmldocs")
+	fi
+	if [ -n "$maint" ]; then
+		(cd "$TREE" && perl scripts/get_maintainer.pl --self-test=patterns) >"$OUT/log/series-maintainers.log" 2>&1 || :
+		sed -n 's/^F:[[:space:]]*//p' "$TOP/MAINTAINERS" >"$STATE/series-maint-patterns"
+		! grep -F -f "$STATE/series-maint-patterns" "$OUT/log/series-maintainers.log" ||
+			die "get_maintainer.pl --self-test=patterns complains about our entries after $1"
+		(cd "$TREE" && perl scripts/get_maintainer.pl --no-git --no-rolestats -f drivers/accel/drm_accel.c) |
+			grep -qi 'accel' || die "get_maintainer.pl names no accel entry for drivers/accel/drm_accel.c after $1"
+		out+=("MAINTAINERS patterns")
+	fi
+	echo "${out[*]}"
+}
+
 git -C "$TREE" -c gc.auto=0 checkout -q -f -B series-check base
 i=0
 for p in "$dest"/0*.patch; do
@@ -50,8 +120,10 @@ for p in "$dest"/0*.patch; do
 		die "$(basename "$p") does not apply with git am on the base (see $LOG)"
 	fi
 	t=$SECONDS
+	touch "$STATE/series-check.stamp"
 	if ! PARTIAL_SERIES=1 "$TOP/harness/build.sh" uml all >>"$LOG" 2>&1; then
 		die "the tree does not build after $(basename "$p") (see $LOG)"
 	fi
-	say "      ok  $(basename "$p") applies and builds ($((SECONDS - t))s)"
+	what=$(built_what "$(basename "$p")") || exit 1
+	say "      ok  $(basename "$p") applies and builds${what:+: $what} ($((SECONDS - t))s)"
 done

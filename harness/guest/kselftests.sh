@@ -4,8 +4,9 @@
 # stdout for the host to count. A program that runs past its time is
 # killed, and the kernel's view of the blocked and running tasks (sysrq w
 # and l) is printed to tell where it hung. With kmemleak in the kernel,
-# a last TAP line says whether the whole run leaked. Exit non-zero if any
-# failed.
+# a last TAP line says whether the whole run leaked. With arguments, only
+# the programs named (make check reruns those after a known stall). Exit
+# non-zero if any failed.
 rc=0
 kmemleak=/sys/kernel/debug/kmemleak
 # forget what boot left behind: only the tests' leaks count (an object is
@@ -14,6 +15,7 @@ kmemleak=/sys/kernel/debug/kmemleak
 # the programs the selftests' install target listed, as run_kselftest.sh reads them
 tests=$(sed -n 's/^accel://p' /kselftest/kselftest-list.txt 2>/dev/null)
 [ -n "$tests" ] || { echo "not ok no accel kselftests in /kselftest/kselftest-list.txt"; exit 1; }
+[ $# -eq 0 ] || tests="$*"
 cd /kselftest/accel || exit 1
 for t in $tests; do
 	echo "=== $t"
@@ -37,11 +39,14 @@ if [ -w $kmemleak ]; then
 	echo scan >$kmemleak
 	n=$(grep -c '^unreferenced object' $kmemleak)
 	if [ "$n" -eq 0 ]; then
-		echo "ok kmemleak: no unreferenced object after the accel kselftests"
+		echo "ok kmemleak: nothing leaked by the accel kselftests"
 	else
 		echo "not ok kmemleak: $n unreferenced objects after the accel kselftests"
 		sed 's/^/# /' $kmemleak | head -n 80
 		rc=1
 	fi
+else
+	echo "not ok kmemleak: no $kmemleak (CONFIG_DEBUG_KMEMLEAK)"
+	rc=1
 fi
 exit $rc

@@ -167,9 +167,34 @@ static int dummy_accel_submit_ioctl(struct drm_device *drm, void *data,
 	return ret;
 }
 
+/*
+ * Every client of the device sees the numbering restart, so only root may
+ * do it: the table marks it DRM_ROOT_ONLY and the core checks the caller.
+ */
+static int dummy_accel_reset_ioctl(struct drm_device *drm, void *data,
+				   struct drm_file *file)
+{
+	struct drm_dummy_accel_reset *args = data;
+	int idx;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+
+	/* a real reset touches the hardware: not once it is unplugged */
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	atomic64_set(&to_dummy_accel(drm)->seqno, 0);
+
+	drm_dev_exit(idx);
+	return 0;
+}
+
 static const struct drm_ioctl_desc dummy_accel_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_GET_PARAM, dummy_accel_get_param_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_SUBMIT, dummy_accel_submit_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_RESET, dummy_accel_reset_ioctl,
+			  DRM_ROOT_ONLY),
 };
 
 static int dummy_accel_counters_show(struct seq_file *m, void *unused)

@@ -3,17 +3,23 @@
  * A kernel without the accel core (CONFIG_DRM_ACCEL=n): a driver that sets
  * DRIVER_COMPUTE_ACCEL still builds, but its device fails to initialise
  * with -EOPNOTSUPP instead of existing without a node, char major 261 is
- * left free, and every other DRM driver works as before.
+ * left free (a node of it does not open), and every other DRM driver works
+ * as before.
  */
 
 #include <kunit/test.h>
 #include <linux/device.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/string.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
+
+#include "accel_kunit_node.h"
 
 static const struct file_operations accel_test_fops = {
 	.owner = THIS_MODULE,
@@ -88,9 +94,29 @@ static void accel_test_disabled_gpu_registers(struct kunit *test)
 	drm_dev_put(dev);
 }
 
-static void accel_test_disabled_open_enodev(struct kunit *test)
+/*
+ * What a user sees of a kernel without the accel core: nothing serves
+ * char major 261, so opening a node such as /dev/accel/accel0, made by
+ * hand, fails in the char device layer with -ENXIO.
+ */
+static void accel_test_disabled_node_open_enxio(struct kunit *test)
 {
-	KUNIT_EXPECT_EQ(test, -ENODEV, accel_test_fops.open(NULL, NULL));
+	struct file_system_type *ramfs = get_fs_type("ramfs");
+	struct vfsmount *mnt;
+	struct file *f;
+
+	KUNIT_ASSERT_NOT_NULL(test, ramfs);
+	mnt = vfs_kern_mount(ramfs, 0, "ramfs", NULL);
+	module_put(ramfs->owner);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, mnt);
+
+	/* what /dev/accel/accel0 is with the accel core: 261:0 */
+	f = accel_test_open_devt(mnt, "accel0", MKDEV(261, 0), O_RDWR);
+	KUNIT_EXPECT_EQ(test, -ENXIO, PTR_ERR_OR_ZERO(f));
+	/* from the test's kthread the release is done before the unmount */
+	if (!IS_ERR(f))
+		__fput_sync(f);
+	kern_unmount(mnt);
 }
 
 static const struct file_operations accel_test_major_fops = {
@@ -109,7 +135,7 @@ static struct kunit_case accel_disabled_cases[] = {
 	KUNIT_CASE(accel_test_disabled_dev_alloc_eopnotsupp),
 	KUNIT_CASE(accel_test_disabled_devm_alloc_eopnotsupp),
 	KUNIT_CASE(accel_test_disabled_gpu_registers),
-	KUNIT_CASE(accel_test_disabled_open_enodev),
+	KUNIT_CASE(accel_test_disabled_node_open_enxio),
 	KUNIT_CASE(accel_test_disabled_major_free),
 	{}
 };

@@ -7,8 +7,10 @@
 #include <kunit/test.h>
 #include <linux/device.h>
 #include <linux/fs.h>
+#include <linux/kref.h>
 
 #include <drm/drm_accel.h>
+#include <drm/drm_device.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_ioctl.h>
@@ -58,13 +60,36 @@ static void accel_test_open_unregistered_minor(struct kunit *test)
 			PTR_ERR(accel_test_open(test, dev->accel->index, O_RDWR)));
 }
 
+/*
+ * drm_dev_unplug() marks the device unplugged, waits for the critical
+ * sections in flight and only then unregisters it: an open that runs in
+ * between still finds the minor published and must see the flag. Setting
+ * dev->unplugged by hand, as drm_dev_unplug() does first, holds the device
+ * in that window; the unplug is then finished the normal way.
+ */
 static void accel_test_open_unplugged(struct kunit *test)
 {
+	struct accel_test *t = test->priv;
 	struct drm_device *dev = accel_test_dev_register(test);
+	int index = dev->accel->index;
+	unsigned int refs;
+	struct file *f;
+
+	/* published: the node opens */
+	f = accel_test_open(test, index, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	accel_test_close(test, f);
+	KUNIT_ASSERT_EQ(test, 1, atomic_read(&t->opens));
+
+	refs = kref_read(&dev->ref);
+	dev->unplugged = true;
+	KUNIT_EXPECT_EQ(test, -ENODEV, PTR_ERR(accel_test_open(test, index, O_RDWR)));
+	/* refused before the driver's open, with no reference left behind */
+	KUNIT_EXPECT_EQ(test, 1, atomic_read(&t->opens));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&dev->open_count));
+	KUNIT_EXPECT_EQ(test, refs, kref_read(&dev->ref));
 
 	drm_dev_unplug(dev);
-	KUNIT_EXPECT_EQ(test, -ENODEV,
-			PTR_ERR(accel_test_open(test, dev->accel->index, O_RDWR)));
 }
 
 static void accel_test_open_excl(struct kunit *test)

@@ -7,6 +7,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/bitmap.h>
 #include <linux/device.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -18,6 +19,7 @@
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include <drm/drm_accel.h>
@@ -25,6 +27,7 @@
 #include <drm/drm_file.h>
 
 #include "accel_kunit_helpers.h"
+#include "accel_kunit_node.h"
 
 static int accel_test_driver_open(struct drm_device *dev, struct drm_file *file)
 {
@@ -185,7 +188,10 @@ static int accel_test_count_kdev(struct device *kdev, void *count)
 	return 0;
 }
 
-/* The number of devices of class accel, which @dev's minor belongs to. */
+/*
+ * The number of devices of class accel, which @dev's minor belongs to
+ * from drm_dev_alloc() on; @dev itself counts once registered.
+ */
 int accel_test_class_devices(struct drm_device *dev)
 {
 	int count = 0;
@@ -193,6 +199,39 @@ int accel_test_class_devices(struct drm_device *dev)
 	class_for_each_device(dev->accel->kdev->class, NULL, &count,
 			      accel_test_count_kdev);
 	return count;
+}
+
+/* Mark the index N of class device accelN in the bitmap @used. */
+static int accel_test_mark_index(struct device *kdev, void *data)
+{
+	const char *name = dev_name(kdev);
+	unsigned long *used = data;
+	unsigned int index;
+
+	if (str_has_prefix(name, "accel") &&
+	    !kstrtouint(name + strlen("accel"), 10, &index) &&
+	    index < ACCEL_MAX_MINORS)
+		__set_bit(index, used);
+	return 0;
+}
+
+/*
+ * The index the ABI promises the next accel device: the lowest N for
+ * which no device of class accel is named accelN, or ACCEL_MAX_MINORS if
+ * all are taken. Derived from the class, not from the allocator under test:
+ * call it after drm_dev_alloc(@dev) and before registering @dev, whose
+ * own name would count otherwise. An index still held by a device that is
+ * unregistered but not yet put (a file of an earlier failed case, closed
+ * with fput()) does not show here.
+ */
+int accel_test_lowest_free_index(struct drm_device *dev)
+{
+	DECLARE_BITMAP(used, ACCEL_MAX_MINORS);
+
+	bitmap_zero(used, ACCEL_MAX_MINORS);
+	class_for_each_device(dev->accel->kdev->class, NULL, used,
+			      accel_test_mark_index);
+	return find_first_zero_bit(used, ACCEL_MAX_MINORS);
 }
 
 /* Drop the test's reference on @dev now instead of at exit. */
@@ -216,31 +255,10 @@ void accel_test_dev_put(struct kunit *test, struct drm_device *dev)
 struct file *accel_test_open_node(struct vfsmount *mnt,
 				  unsigned int index, int flags)
 {
-	struct dentry *root = mnt->mnt_root, *dentry;
-	struct path path;
-	struct file *f;
 	char name[16];
-	int ret = 0;
 
 	snprintf(name, sizeof(name), "accel%u", index);
-	inode_lock(d_inode(root));
-	dentry = lookup_one_len(name, root, strlen(name));
-	if (!IS_ERR(dentry) && d_really_is_negative(dentry))
-		ret = vfs_mknod(&init_user_ns, d_inode(root), dentry,
-				S_IFCHR | 0600, MKDEV(ACCEL_MAJOR, index));
-	inode_unlock(d_inode(root));
-	if (IS_ERR(dentry))
-		return ERR_CAST(dentry);
-	if (ret) {
-		dput(dentry);
-		return ERR_PTR(ret);
-	}
-
-	path.mnt = mnt;
-	path.dentry = dentry;
-	f = dentry_open(&path, flags, current_cred());
-	dput(dentry);
-	return f;
+	return accel_test_open_devt(mnt, name, MKDEV(ACCEL_MAJOR, index), flags);
 }
 
 /* The same, closed by accel_test_exit() unless the test closes it. */

@@ -62,6 +62,7 @@ struct drm_device *accel_test_dev_alloc(struct kunit *test,
 struct drm_device *accel_test_dev_register(struct kunit *test);
 void accel_test_dev_put(struct kunit *test, struct drm_device *dev);
 int accel_test_class_devices(struct drm_device *dev);
+int accel_test_lowest_free_index(struct drm_device *dev);
 
 struct file *accel_test_open_node(struct vfsmount *mnt, unsigned int index,
 				  int flags);

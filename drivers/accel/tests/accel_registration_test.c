@@ -25,18 +25,38 @@ static const struct drm_driver accel_test_modeset_driver = {
 	.name = "accel_kunit_modeset",
 };
 
+/*
+ * The ABI of the node: kernel device accelN of class accel under the
+ * driver's device, char device 261:N, N the lowest index no other accel
+ * device uses. N comes from the class, not from the minor under test.
+ */
 static void accel_test_register_kdev(struct kunit *test)
 {
 	struct accel_test *t = test->priv;
-	struct drm_device *dev = accel_test_dev_register(test);
+	struct drm_device *dev;
 	struct device *kdev;
 	char name[16];
+	dev_t devt;
+	int index;
 
+	dev = accel_test_dev_alloc(test, &accel_test_driver);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 	KUNIT_ASSERT_NOT_NULL(test, dev->accel);
+	index = accel_test_lowest_free_index(dev);
+	KUNIT_ASSERT_LT(test, index, ACCEL_MAX_MINORS);
+	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
 	kdev = dev->accel->kdev;
-	snprintf(name, sizeof(name), "accel%d", dev->accel->index);
+
+	/* char major 261 is the ABI (devices.txt): not ACCEL_MAJOR */
+	snprintf(name, sizeof(name), "accel%d", index);
+	devt = MKDEV(261, index);
 	KUNIT_EXPECT_STREQ(test, name, dev_name(kdev));
-	KUNIT_EXPECT_EQ(test, MKDEV(ACCEL_MAJOR, dev->accel->index), kdev->devt);
+	KUNIT_EXPECT_EQ(test, devt, kdev->devt);
+	if (accel_test_class_devices(dev) == 1) {
+		/* the only accel device: the first node there is */
+		KUNIT_EXPECT_STREQ(test, "accel0", dev_name(kdev));
+		KUNIT_EXPECT_EQ(test, (dev_t)MKDEV(261, 0), kdev->devt);
+	}
 	KUNIT_EXPECT_STREQ(test, "accel", kdev->class->name);
 	KUNIT_EXPECT_STREQ(test, "accel_minor", kdev->type->name);
 	KUNIT_EXPECT_PTR_EQ(test, t->parent, kdev->parent);

@@ -17,6 +17,7 @@ extern "C" {
 
 #define DRM_DUMMY_ACCEL_GET_PARAM	0x00
 #define DRM_DUMMY_ACCEL_SUBMIT		0x01
+#define DRM_DUMMY_ACCEL_RESET		0x02
 
 #define DRM_IOCTL_DUMMY_ACCEL_GET_PARAM \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_GET_PARAM, \
@@ -24,6 +25,9 @@ extern "C" {
 #define DRM_IOCTL_DUMMY_ACCEL_SUBMIT \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_SUBMIT, \
 		 struct drm_dummy_accel_submit)
+#define DRM_IOCTL_DUMMY_ACCEL_RESET \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_RESET, \
+		struct drm_dummy_accel_reset)
 
 /* Parameters of DRM_IOCTL_DUMMY_ACCEL_GET_PARAM */
 /* DUMMY_ACCEL_INTERFACE_VERSION of the driver */
@@ -94,6 +98,21 @@ struct drm_dummy_accel_submit {
 	__u64 result;
 	/** @seqno: [out] sequence number of the job on the device, from 1 */
 	__u64 seqno;
+};
+
+/**
+ * struct drm_dummy_accel_reset - restart the device's job sequence numbers
+ *
+ * The next job submitted to the device through any open file gets
+ * sequence number 1. Root only: fails with -EACCES unless the caller has
+ * CAP_SYS_ADMIN, whoever opened the file; with -EINVAL for non-zero @flags
+ * or @pad; with -ENODEV once the device is unplugged.
+ */
+struct drm_dummy_accel_reset {
+	/** @flags: [in] must be zero */
+	__u32 flags;
+	/** @pad: [in] must be zero */
+	__u32 pad;
 };
 
 #if defined(__cplusplus)

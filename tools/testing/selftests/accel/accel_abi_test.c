@@ -5,7 +5,9 @@
  * the dummy_accel uapi, mknod'ed nodes, privileges and concurrent use.
  *
  * Needs root and a loaded dummy_accel (modprobe dummy_accel); without an
- * accel device every test is skipped with the reason.
+ * accel device every test is skipped with the reason. With dummy_accel
+ * loaded only the debugfs tests may skip, when debugfs is not mounted: a
+ * missing node or feature fails the test.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -25,6 +27,23 @@
  * test checks self->fd again and skips with the reason.
  */
 
+/*
+ * For a fixture's setup: the fd of the first dummy_accel node, or -1 with
+ * *@why saying why the test skips. Asserts that the node of a loaded
+ * dummy_accel exists and opens.
+ */
+static int open_dummy(struct __test_metadata *_metadata, int *index,
+		      const char **why)
+{
+	int fd = accel_open_dummy(index, why);
+
+	if (*why)
+		return -1;
+	ASSERT_LE(0, *index) TH_LOG("dummy_accel is loaded but drives no /dev/accel/accelN");
+	ASSERT_LE(0, fd) TH_LOG("cannot open /dev/accel/accel%d: %s", *index, strerror(errno));
+	return fd;
+}
+
 FIXTURE(accel) {
 	int fd;
 	int index;
@@ -35,10 +54,9 @@ FIXTURE(accel) {
 
 FIXTURE_SETUP(accel)
 {
-	self->fd = accel_open_dummy(&self->index, &self->why);
-	if (self->index < 0)
+	self->fd = open_dummy(_metadata, &self->index, &self->why);
+	if (self->fd < 0)
 		return;
-	ASSERT_LE(0, self->fd);
 	snprintf(self->node, sizeof(self->node), "/dev/accel/accel%d", self->index);
 	snprintf(self->sysfs, sizeof(self->sysfs), "/sys/class/accel/accel%d", self->index);
 }
@@ -119,7 +137,8 @@ TEST_F(accel, sysfs_device_link_is_platform_device)
 	EXPECT_STREQ("/sys/class/accel", target);
 }
 
-TEST_F(accel, uevent_keys)
+/* The keys of the sysfs uevent file; accel_module_test checks real uevents. */
+TEST_F(accel, sysfs_uevent_file_keys)
 {
 	char path[128], line[64];
 
@@ -131,11 +150,65 @@ TEST_F(accel, uevent_keys)
 	EXPECT_TRUE(accel_file_has_line(path, "DEVTYPE=accel_minor"));
 	snprintf(line, sizeof(line), "MAJOR=%d", ACCEL_MAJOR);
 	EXPECT_TRUE(accel_file_has_line(path, line));
+	snprintf(line, sizeof(line), "MINOR=%d", self->index);
+	EXPECT_TRUE(accel_file_has_line(path, line));
 }
 
+/* Does sysfs path @path resolve into a dummy_accel platform device? */
+static int in_dummy_device(const char *path)
+{
+	char real[PATH_MAX];
+
+	return realpath(path, real) && strstr(real, "/" DUMMY_NAME ".");
+}
+
+/*
+ * Number of entries of @dir starting with @prefix that belong to a
+ * dummy_accel device, the first of them in @found: sysfs entries that
+ * resolve into a dummy_accel platform device or, with @nodes, char nodes
+ * whose /sys/dev/char link does or whose major is accel's. 0 when @dir
+ * does not exist, -errno when it cannot be read.
+ */
+static int count_dummy_entries(const char *dir, const char *prefix, int nodes,
+			       char *found, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	struct stat st;
+	int n = 0, bad;
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		snprintf(found, len, "%s: %s", dir, strerror(errno));
+		return errno == ENOENT ? 0 : -errno;
+	}
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || strncmp(e->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		bad = 0;
+		if (nodes) {
+			if (stat(path, &st) || !S_ISCHR(st.st_mode))
+				continue;
+			bad = major(st.st_rdev) == ACCEL_MAJOR;
+			snprintf(path, sizeof(path), "/sys/dev/char/%u:%u",
+				 major(st.st_rdev), minor(st.st_rdev));
+		}
+		if ((bad || in_dummy_device(path)) && !n++)
+			snprintf(found, len, "%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * An accel device has no card or render node: nothing of it in the DRM
+ * class, under DRM's char major 226 or in /dev/dri. A system without a
+ * GPU has no /sys/class/drm or /dev/dri at all.
+ */
 TEST_F(accel, no_dri_node)
 {
-	char path[128];
+	char path[128], found[PATH_MAX] = "";
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
@@ -143,6 +216,12 @@ TEST_F(accel, no_dri_node)
 	snprintf(path, sizeof(path), "%s/device/drm", self->sysfs);
 	EXPECT_NE(0, access(path, F_OK));
 	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, count_dummy_entries("/sys/class/drm", "", 0, found, sizeof(found)))
+		TH_LOG("%s", found);
+	EXPECT_EQ(0, count_dummy_entries("/sys/dev/char", "226:", 0, found, sizeof(found)))
+		TH_LOG("%s", found);
+	EXPECT_EQ(0, count_dummy_entries("/dev/dri", "", 1, found, sizeof(found)))
+		TH_LOG("%s", found);
 }
 
 TEST_F(accel, version_lengths_then_buffers)
@@ -200,17 +279,41 @@ TEST_F(accel, probe_loop_finds_bound_devices)
 	EXPECT_EQ(bound < 64 ? bound : 64, found);
 }
 
+#define NO_DEBUGFS "debugfs is not mounted at /sys/kernel/debug"
+
+/* Number of /sys/kernel/debug/dri/<M>/name files naming dummy_accel. */
+static int dri_debugfs_dummy(void)
+{
+	char path[PATH_MAX], line[256];
+	struct dirent *e;
+	int n = 0;
+	DIR *d = opendir("/sys/kernel/debug/dri");
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%s/name", e->d_name);
+		if (e->d_name[0] != '.' && !accel_read_line(path, line, sizeof(line)))
+			n += !strncmp(line, DUMMY_NAME " ", strlen(DUMMY_NAME) + 1);
+	}
+	closedir(d);
+	return n;
+}
+
 TEST_F(accel, debugfs_name)
 {
 	char path[96], line[256];
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
-	if (access("/sys/kernel/debug/accel", F_OK))
-		SKIP(return, "debugfs is not mounted at /sys/kernel/debug");
+	if (!accel_debugfs_mounted())
+		SKIP(return, NO_DEBUGFS);
+	ASSERT_EQ(0, access("/sys/kernel/debug/accel", F_OK));
 	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/name", self->index);
 	ASSERT_EQ(0, accel_read_line(path, line, sizeof(line)));
 	EXPECT_EQ(0, strncmp(line, DUMMY_NAME " dev=" DUMMY_NAME ".", strlen(DUMMY_NAME) * 2 + 6));
+	/* and DRM's own debugfs knows nothing of it */
+	EXPECT_EQ(0, dri_debugfs_dummy());
 }
 
 /* The value of "@key N" in a debugfs counters file, or -1. */
@@ -237,8 +340,9 @@ TEST_F(accel, debugfs_counters_follow_jobs)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
-	if (access("/sys/kernel/debug/accel", F_OK))
-		SKIP(return, "debugfs is not mounted at /sys/kernel/debug");
+	if (!accel_debugfs_mounted())
+		SKIP(return, NO_DEBUGFS);
+	ASSERT_EQ(0, access("/sys/kernel/debug/accel", F_OK));
 	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/counters", self->index);
 	EXPECT_LT(0, read_counter(path, "opens"));
 	job.data = (unsigned long)&one;
@@ -327,20 +431,30 @@ static int nobody_open(void *node)
 	return fd < 0 && errno == EACCES ? 0 : 1;
 }
 
+/*
+ * With root's fd: 0, or which step went wrong. Nobody has dropped every
+ * capability in setuid(), so only the fd's own rights are left.
+ */
 static int nobody_use_fd(void *pfd)
 {
+	struct drm_dummy_accel_submit job = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
+	struct drm_dummy_accel_reset reset = { 0 };
 	int fd = *(int *)pfd;
-	struct drm_set_version sv = { -1, -1, -1, -1 };
+	uint32_t data = 3;
 	char name[64];
 
-	/* what the fd allows works for anyone holding it ... */
+	/* what the fd allows works for anyone holding it: core ioctls ... */
 	if (accel_driver_name(fd, name, sizeof(name)) || strcmp(name, DUMMY_NAME))
 		return 1;
-	/* ... root-only and master-only core ioctls never */
-	if (ioctl(fd, DRM_IOCTL_SET_VERSION, &sv) != -1 || errno != EACCES)
+	/* ... and the driver's ... */
+	job.data = (unsigned long)&data;
+	if (ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job) || job.result != 3 || !job.seqno)
 		return 2;
-	if (ioctl(fd, DRM_IOCTL_SET_MASTER, 0) != -1 || errno != EACCES)
+	/* ... but a root-only ioctl asks the caller, not the file's opener */
+	if (ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_RESET, &reset) != -1)
 		return 3;
+	if (errno != EACCES)
+		return 4;
 	return 0;
 }
 
@@ -353,9 +467,19 @@ TEST_F(accel, unprivileged_open_eacces)
 
 TEST_F(accel, passed_fd_no_root_ioctls)
 {
+	struct drm_dummy_accel_submit job = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
+	struct drm_dummy_accel_reset reset = { 0 };
+	uint32_t data = 1;
+
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	/* 1: VERSION, 2: SUBMIT failed; 3: RESET worked; 4: not with EACCES */
 	EXPECT_EQ(0, as_nobody(nobody_use_fd, &self->fd));
+	/* the same file lets root reset: nobody was refused for who it is */
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_RESET, &reset));
+	job.data = (unsigned long)&data;
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
+	EXPECT_EQ(1, job.seqno);
 }
 
 TEST_F(accel, mmap_without_gem_fails)
@@ -441,12 +565,13 @@ static int open_submit_close(const char *node)
  */
 TEST_F_TIMEOUT(accel, open_close_10000_cycles_leak_nothing, 180)
 {
+	struct accel_kmemleak km;
 	long before, after;
 	int i, kmemleak, ret;
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
-	kmemleak = accel_kmemleak_start() == 0;
+	kmemleak = accel_kmemleak_start(&km) == 0;
 	if (!kmemleak)
 		TH_LOG("no %s (CONFIG_DEBUG_KMEMLEAK): slab figures only", ACCEL_KMEMLEAK);
 	before = accel_slab_kb();
@@ -462,7 +587,7 @@ TEST_F_TIMEOUT(accel, open_close_10000_cycles_leak_nothing, 180)
 	       before, after, LEAK_CYCLES);
 	EXPECT_GT(LEAK_CYCLES * 8 / 1024, after - before);
 	if (kmemleak)
-		EXPECT_EQ(0, accel_kmemleak_objects());
+		EXPECT_EQ(0, accel_kmemleak_objects(&km));
 }
 
 /* dummy_accel's uapi */
@@ -585,9 +710,7 @@ FIXTURE_SETUP(submit_error)
 {
 	int index;
 
-	self->fd = accel_open_dummy(&index, &self->why);
-	if (index >= 0)
-		ASSERT_LE(0, self->fd);
+	self->fd = open_dummy(_metadata, &index, &self->why);
 }
 
 FIXTURE_TEARDOWN(submit_error)
@@ -616,6 +739,56 @@ TEST_F(submit_error, fails_with_errno)
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
 	EXPECT_EQ(variant->err, errno);
 	EXPECT_EQ(0, job.seqno);
+}
+
+FIXTURE(reset_error) {
+	int fd;
+	const char *why;
+};
+
+FIXTURE_VARIANT(reset_error) {
+	uint32_t flags;
+	uint32_t pad;
+	int null_pointer;
+	int err;
+};
+
+FIXTURE_VARIANT_ADD(reset_error, flags_set) { .flags = 1, .err = EINVAL };
+FIXTURE_VARIANT_ADD(reset_error, flags_top_bit) { .flags = 0x80000000, .err = EINVAL };
+FIXTURE_VARIANT_ADD(reset_error, pad_set) { .pad = 1, .err = EINVAL };
+FIXTURE_VARIANT_ADD(reset_error, null_pointer) { .null_pointer = 1, .err = EFAULT };
+
+FIXTURE_SETUP(reset_error)
+{
+	int index;
+
+	self->fd = open_dummy(_metadata, &index, &self->why);
+}
+
+FIXTURE_TEARDOWN(reset_error)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* A refused reset, even root's, restarts nothing. */
+TEST_F(reset_error, fails_with_errno)
+{
+	struct drm_dummy_accel_submit job = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
+	struct drm_dummy_accel_reset reset = { .flags = variant->flags, .pad = variant->pad };
+	uint32_t data = 1;
+	uint64_t seq;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	job.data = (unsigned long)&data;
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
+	seq = job.seqno;
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_RESET,
+			    variant->null_pointer ? NULL : &reset));
+	EXPECT_EQ(variant->err, errno);
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
+	EXPECT_EQ(seq + 1, job.seqno);
 }
 
 TEST_F(accel, unknown_driver_ioctl)
@@ -734,20 +907,24 @@ FIXTURE_SETUP(core_ioctl)
 {
 	int index;
 
-	self->fd = accel_open_dummy(&index, &self->why);
-	if (index < 0)
+	self->fd = open_dummy(_metadata, &index, &self->why);
+	if (self->fd < 0)
 		return;
-	ASSERT_LE(0, self->fd);
 	self->reports = accel_kernel_reports();
+	ASSERT_LE(0, self->reports) TH_LOG("cannot read the kernel log (dmesg)");
 }
 
 FIXTURE_TEARDOWN(core_ioctl)
 {
-	if (self->fd >= 0) {
-		close(self->fd);
-		/* no BUG, WARNING or Oops, whatever the argument was */
-		EXPECT_EQ(self->reports, accel_kernel_reports());
-	}
+	int reports;
+
+	if (self->fd < 0)
+		return;
+	close(self->fd);
+	/* no BUG, WARNING or Oops, whatever the argument was */
+	reports = accel_kernel_reports();
+	EXPECT_LE(0, reports) TH_LOG("cannot read the kernel log (dmesg)");
+	EXPECT_EQ(self->reports, reports);
 }
 
 TEST_F(core_ioctl, zeroed_argument)

@@ -2,13 +2,15 @@
 /*
  * Helpers shared by the accel selftests: finding the dummy_accel device,
  * reading sysfs, DRM_IOCTL_VERSION the way libdrm calls it, and checking
- * the kernel log for reports.
+ * the kernel log and kmemleak for reports.
  */
 #ifndef ACCEL_UTIL_H
 #define ACCEL_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,66 @@
 #define ACCEL_MAJOR	261
 #define ACCEL_MINORS	256
 #define DUMMY_NAME	"dummy_accel"
+
+/* Run a shell command made with printf's @fmt; system()'s status. */
+static inline int accel_sh(const char *fmt, ...)
+{
+	char cmd[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+/* Write @s to @path (sysfs, debugfs, procfs); 0 or -errno. */
+static inline int accel_write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Number of entries of @dir whose name starts with @prefix; -1 if no @dir. */
+static inline int accel_count_entries(const char *dir, const char *prefix)
+{
+	struct dirent *e;
+	int n = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.' && !strncmp(e->d_name, prefix, strlen(prefix));
+	closedir(d);
+	return n;
+}
+
+/* Fault injection (Documentation/fault-injection/fault-injection.rst) */
+#define ACCEL_FAIL_NTH	"/proc/thread-self/fail-nth"
+#define ACCEL_FAILSLAB	"/sys/kernel/debug/failslab/"
+
+/*
+ * Put failslab's knobs back as a test found them; an empty string is a
+ * knob the test did not change. 0 or -errno.
+ */
+static inline int accel_failslab_restore(const char *ignore_gfp_wait,
+					 const char *verbose)
+{
+	int ret = 0;
+
+	if (ignore_gfp_wait[0])
+		ret = accel_write_str(ACCEL_FAILSLAB "ignore-gfp-wait", ignore_gfp_wait);
+	if (!ret && verbose[0])
+		ret = accel_write_str(ACCEL_FAILSLAB "verbose", verbose);
+	return ret;
+}
 
 /* Read the first line of @path into @buf; 0 or -errno. */
 static inline int accel_read_line(const char *path, char *buf, size_t len)
@@ -73,26 +135,48 @@ static inline int accel_driver_name(int fd, char *name, size_t len)
 	return 0;
 }
 
-/* What a kernel report starts with: BUG, WARNING, Oops, KASAN, leaks */
-#define ACCEL_REPORTS "BUG:|WARNING:|Oops|KASAN|Call Trace|unreferenced object"
-
-/* Number of lines of the kernel log that report a bug. */
+/*
+ * Number of records of the kernel log that report a bug (BUG, WARNING,
+ * Oops, KASAN, leaks); -1 if the log cannot be read.
+ */
 static inline int accel_kernel_reports(void)
 {
-	FILE *p = popen("dmesg | grep -cE '" ACCEL_REPORTS "'", "r");
-	int n = -1;
+	static const char * const report[] = {
+		"BUG:", "WARNING:", "Oops", "KASAN", "Call Trace", "unreferenced object",
+		NULL
+	};
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC), n = 0;
+	char rec[8192];
+	ssize_t len;
+	int i;
 
-	if (!p)
+	if (fd < 0)
 		return -1;
-	if (fscanf(p, "%d", &n) != 1)
+	for (;;) {
+		len = read(fd, rec, sizeof(rec) - 1);
+		/* records overwritten before we read them: go on with the next */
+		if (len < 0 && errno == EPIPE)
+			continue;
+		if (len <= 0)
+			break;
+		rec[len] = '\0';
+		for (i = 0; report[i]; i++) {
+			if (strstr(rec, report[i])) {
+				n++;
+				break;
+			}
+		}
+	}
+	/* the end of the log reads as EAGAIN */
+	if (len < 0 && errno != EAGAIN)
 		n = -1;
-	pclose(p);
+	close(fd);
 	return n;
 }
 
 #define ACCEL_KMEMLEAK	"/sys/kernel/debug/kmemleak"
 
-/* Write @cmd (clear, scan) to kmemleak; 0 or -errno (-ENOENT: no kmemleak). */
+/* Write @cmd ("scan") to kmemleak; 0 or -errno (-ENOENT: no kmemleak). */
 static inline int accel_kmemleak(const char *cmd)
 {
 	int fd = open(ACCEL_KMEMLEAK, O_WRONLY), ret = 0;
@@ -106,45 +190,118 @@ static inline int accel_kmemleak(const char *cmd)
 }
 
 /*
- * Number of objects the last kmemleak scan found unreferenced, the first
- * reports copied to stderr; -1 if kmemleak cannot be read.
+ * A kmemleak measurement. Objects reported before it began are known: a
+ * test never writes "clear" to kmemleak, which would hide them from the
+ * scan a runner makes after the whole run.
  */
-static inline int accel_kmemleak_objects(void)
+struct accel_kmemleak {
+	unsigned long long *known;	/* addresses of the objects reported before */
+	size_t nknown;
+};
+
+/* The address of the object whose report starts with @line, or 0. */
+static inline unsigned long long accel_kmemleak_addr(const char *line)
+{
+	unsigned long long addr;
+
+	if (sscanf(line, "unreferenced object 0x%llx", &addr) != 1)
+		return 0;
+	return addr;
+}
+
+static inline int accel_kmemleak_known(const struct accel_kmemleak *km,
+				       unsigned long long addr)
+{
+	size_t i;
+
+	for (i = 0; i < km->nknown; i++)
+		if (km->known[i] == addr)
+			return 1;
+	return 0;
+}
+
+/* Remember every object the last scan reported; 0 or -errno. */
+static inline int accel_kmemleak_record(struct accel_kmemleak *km)
 {
 	char line[256];
 	FILE *f = fopen(ACCEL_KMEMLEAK, "r");
-	int n = 0, lines = 0;
+	unsigned long long addr, *known;
+	int ret = 0;
 
 	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		n += !strncmp(line, "unreferenced object", 19);
-		if (lines++ < 60)
-			fputs(line, stderr);
+		return -errno;
+	while (!ret && fgets(line, sizeof(line), f)) {
+		addr = accel_kmemleak_addr(line);
+		if (!addr || accel_kmemleak_known(km, addr))
+			continue;
+		known = realloc(km->known, (km->nknown + 1) * sizeof(*known));
+		if (!known) {
+			ret = -ENOMEM;
+			break;
+		}
+		km->known = known;
+		km->known[km->nknown++] = addr;
 	}
 	fclose(f);
+	return ret;
+}
+
+/*
+ * Number of objects the last kmemleak scan reported that were not known
+ * when @km started, the first of their reports copied to stderr; -1 if
+ * kmemleak cannot be read. Ends the measurement.
+ */
+static inline int accel_kmemleak_objects(struct accel_kmemleak *km)
+{
+	char line[256];
+	FILE *f = fopen(ACCEL_KMEMLEAK, "r");
+	int n = -1, lines = 0, new = 0;
+	unsigned long long addr;
+
+	if (f) {
+		n = 0;
+		while (fgets(line, sizeof(line), f)) {
+			/* a report runs from its first line to the next one's */
+			addr = accel_kmemleak_addr(line);
+			if (addr) {
+				new = !accel_kmemleak_known(km, addr);
+				n += new;
+			}
+			if (new && lines++ < 60)
+				fputs(line, stderr);
+		}
+		fclose(f);
+	}
+	free(km->known);
+	km->known = NULL;
+	km->nknown = 0;
 	return n;
 }
 
 /*
- * Start a kmemleak measurement: report what is already unreferenced (see
- * accel_kmemleak_end() for why twice), then forget it. Objects younger
+ * Start a kmemleak measurement: have kmemleak report what is already
+ * unreferenced (see accel_kmemleak_end() for why twice) and remember those
+ * objects, so that only objects reported later count. Objects younger
  * than 5 s are still counted at the end. 0 or -errno (-ENOENT: no
  * kmemleak).
  */
-static inline int accel_kmemleak_start(void)
+static inline int accel_kmemleak_start(struct accel_kmemleak *km)
 {
-	int ret = accel_kmemleak("scan");
+	int ret;
 
+	km->known = NULL;
+	km->nknown = 0;
+	ret = accel_kmemleak("scan");
 	if (!ret)
 		ret = accel_kmemleak("scan");
-	return ret ? ret : accel_kmemleak("clear");
+	return ret ? ret : accel_kmemleak_record(km);
 }
 
 /*
  * End it: objects younger than 5 s are never reported, and a scan that
  * first sees an object only records its checksum; the second reports it.
- * Waits the 5 s even without kmemleak (and then returns -ENOENT).
+ * Waits the 5 s even without kmemleak (and then returns -ENOENT); then
+ * accel_kmemleak_objects() counts what is new.
  */
 static inline int accel_kmemleak_end(void)
 {
@@ -229,7 +386,10 @@ static inline int accel_find_dummy(void)
 
 /*
  * Open the first dummy_accel node for a test: its fd and, through @index,
- * its N; or -1 with @why saying what is missing for the test to skip on.
+ * its N. When the system lacks what the test needs (root, an accel device,
+ * dummy_accel), -1 with @why saying what, for the test to skip on. With
+ * dummy_accel loaded, *@why is NULL whatever happens: a missing node is
+ * then a failure of the test, not a reason to skip it.
  */
 static inline int accel_open_dummy(int *index, const char **why)
 {
@@ -239,12 +399,33 @@ static inline int accel_open_dummy(int *index, const char **why)
 	*why = "needs root";
 	if (geteuid() != 0)
 		return -1;
-	*why = "no /dev/accel/accelN driven by dummy_accel (modprobe dummy_accel)";
+	if (!accel_dummy_loaded()) {
+		*why = access("/dev/accel", F_OK) ?
+		       "no /dev/accel: no accel device here (modprobe dummy_accel)" :
+		       "dummy_accel is not loaded (modprobe dummy_accel)";
+		return -1;
+	}
+	*why = NULL;
 	*index = accel_find_dummy();
 	if (*index < 0)
 		return -1;
 	snprintf(node, sizeof(node), "/dev/accel/accel%d", *index);
 	return open(node, O_RDWR | O_CLOEXEC);
+}
+
+/* Is debugfs mounted at /sys/kernel/debug (as /proc/mounts says)? */
+static inline int accel_debugfs_mounted(void)
+{
+	char dev[64], dir[256], type[64];
+	FILE *f = fopen("/proc/mounts", "r");
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fscanf(f, "%63s %255s %63s%*[^\n]", dev, dir, type) == 3)
+		found = !strcmp(dir, "/sys/kernel/debug") && !strcmp(type, "debugfs");
+	fclose(f);
+	return found;
 }
 
 #endif /* ACCEL_UTIL_H */

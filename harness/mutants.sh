@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make mutants [MUTANTS="01 07"]: show that the tests bite. Each
+# mutants/NN-*.patch is a small, realistic bug in our kernel code, with a
+# header naming the layers that should catch it, fastest first:
+#
+#   Mutant: what the bug is
+#   Layers: kunit boot
+#   Expect: the tests that should catch it
+#
+# For each, the patch is applied to the composed tree, the layers run in
+# order until one has a failed result (kunit: the KUnit suites, main
+# configuration; boot: the kselftests in the booted UML kernel, any "not
+# ok" or a kernel report), and the tree is put back. Prints a table:
+# mutant, caught by, time; exits non-zero if a mutant survived. The layers:
+# kunit (main configuration, UML), kunit-x86_64 (x86_64 under QEMU, with
+# 32-bit compat) and boot. Slow:
+# not part of make check.
+source "$(dirname "$0")/lib.sh"
+base_key
+take_lock
+start_log mutants
+need_pkgs "${BUILD_PKGS[@]}" qemu-system-x86
+"$TOP/harness/base.sh"
+compose
+M=$OUT/mutants
+rm -rf "$M"; mkdir -p "$M"
+
+# Put the tree back the way compose left it, whatever happens.
+restore() { git -C "$TREE" -c gc.auto=0 checkout -q -f series; }
+trap restore EXIT
+
+# The kselftests and the guest programs, built once from the real tree.
+phase 1/3 "building the unmutated kernel and the kselftests"
+build_uml_and_kselftests
+
+# kunit_failures NAME BUILD KUNIT.PY-ARGS...: the names of the KUnit
+# results that are not PASS or SKIP, a kernel report in the log, or
+# kunit.py's own failure
+kunit_failures() {
+	local name=$1 build=$STATE/$2 json=$M/$1-$2.json rc=0
+	shift 2
+	(cd "$TREE" && python3 tools/testing/kunit/kunit.py run "$@" \
+		--build_dir="$build" --jobs="$JOBS" --make_options CC="ccache gcc" \
+		--timeout=600 --json="$json") >"$M/$name-$(basename "$build").log" 2>&1 || rc=$?
+	if [ ! -s "$json" ]; then
+		echo "kunit.py exit status $rc, no results"
+		return
+	fi
+	python3 - "$json" <<'PY'
+import json, sys
+def walk(group, prefix):
+    for case in group.get("test_cases", []):
+        if case["status"] not in ("PASS", "SKIP"):
+            print(prefix + case["name"])
+    for sub in group.get("sub_groups", []):
+        walk(sub, prefix + sub["name"] + ".")
+walk(json.load(open(sys.argv[1])), "")
+PY
+	grep -qaE "$SPLAT_RE" "$build/test.log" 2>/dev/null && echo "kernel report in the KUnit log"
+	[ "$rc" -eq 0 ] || echo "kunit.py exit status $rc"
+}
+
+# layer_kunit NAME: the main configuration, as make check runs it
+layer_kunit() {
+	kunit_failures "$1" build-kunit --kunitconfig=drivers/accel
+}
+
+# layer_kunit_x86_64 NAME: x86_64 under QEMU with compat, as make check
+layer_kunit_x86_64() {
+	kunit_failures "$1" build-kunit-x86_64 --arch=x86_64 \
+		--kunitconfig=drivers/accel/tests/x86_64.kunitconfig \
+		--qemu_args="-smp 2" --qemu_args="-accel tcg,thread=multi"
+}
+
+# layer_boot NAME: the kselftests that did not pass in the booted kernel
+layer_boot() {
+	local log=$M/$1-boot.log out
+	if ! "$TOP/harness/build.sh" uml all >>"$LOG" 2>&1; then
+		echo "the UML kernel does not build"
+		return
+	fi
+	BOOT_OUTCOME=$M/$1-boot.outcome BOOT_TIMEOUT=480 \
+		"$TOP/harness/boot.sh" "$TOP/harness/guest/kselftests.sh" >"$log" 2>&1 || :
+	sed -n 's/^not ok [0-9]* *//p' "$log"
+	out=$(cat "$M/$1-boot.outcome" 2>/dev/null || echo died)
+	case $out in
+	"status 0") ;;
+	"status "*) grep -q '^not ok ' "$log" || echo "kselftests.sh $out" ;;
+	*) echo "guest: $out" ;;
+	esac
+}
+
+phase 2/3 "running each mutant"
+rows=() caught=0 total=0 t0=$SECONDS
+for patch in "$TOP"/mutants/[0-9]*.patch; do
+	m=$(basename "$patch" .patch)
+	if [ -n "${MUTANTS:-}" ] && ! grep -qw "${m%%-*}" <<<"$MUTANTS"; then
+		continue
+	fi
+	total=$((total + 1))
+	what=$(sed -n 's/^Mutant: //p' "$patch")
+	layers=$(sed -n 's/^Layers: //p' "$patch")
+	t=$SECONDS
+	restore
+	if ! git -C "$TREE" apply "$patch" 2>"$M/$m-apply.log"; then
+		rows+=("$m|does not apply: $(head -n1 "$M/$m-apply.log")|0")
+		say "      $m: does not apply"
+		continue
+	fi
+	by=""
+	for layer in $layers; do
+		say "      $m: $layer ($what)"
+		"layer_${layer//-/_}" "$m" >"$M/$m-$layer.caught"
+		if [ -s "$M/$m-$layer.caught" ]; then
+			by="$layer: $(head -n 4 "$M/$m-$layer.caught" | paste -sd, | sed 's/,/, /g')"
+			n=$(wc -l <"$M/$m-$layer.caught")
+			[ "$n" -le 4 ] || by+=" (+$((n - 4)) more)"
+			break
+		fi
+	done
+	if [ -n "$by" ]; then
+		caught=$((caught + 1))
+	else
+		by="SURVIVED ($layers)"
+	fi
+	rows+=("$m|$by|$((SECONDS - t))")
+	say "        -> $by ($((SECONDS - t))s)"
+done
+restore
+
+phase 3/3 "putting the builds back"
+build_uml_and_kselftests
+say ""
+printf '%-34s %-6s %s\n' mutant time "caught by"
+for r in "${rows[@]}"; do
+	IFS='|' read -r m by s <<<"$r"
+	printf '%-34s %5ss %s\n' "$m" "$s" "$by"
+done
+say ""
+say "$caught of $total mutants caught in $((SECONDS - t0))s"
+[ "$caught" -eq "$total" ]

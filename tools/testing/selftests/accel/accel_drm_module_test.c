@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drm.ko when the accel core it carries cannot start: DRM loads, the accel
+ * core stays down and says so, and accel devices find no home. The slab
+ * allocations of a load of drm.ko are failed one at a time, with the fault
+ * injection framework's fail-nth and failslab
+ * (Documentation/fault-injection/fault-injection.rst), until one of them
+ * fails accel_core_init() in a load that succeeds.
+ *
+ * The scan starts from the last allocation of the load and goes back:
+ * accel_core_init() runs at the end of drm's init, and the allocations at
+ * the start of a load are the module loader's, whose vmalloc() reports a
+ * failure with a stack dump that a test run must not have.
+ *
+ * Needs root, the modules of the running kernel (drm.ko, dummy_accel.ko)
+ * and failslab in debugfs. It unloads dummy_accel and drm, and leaves
+ * them loaded with one dummy_accel device, as the other accel tests do.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+
+#include "accel_util.h"
+#include "../kselftest_harness.h"
+
+#ifndef MODULE_INIT_COMPRESSED_FILE
+#define MODULE_INIT_COMPRESSED_FILE	4
+#endif
+
+#define DUMMY_DEV	DUMMY_NAME ".0"
+#define DRIVER_DIR	"/sys/bus/platform/drivers/" DUMMY_NAME
+
+/* What accel_core_init() logs when it fails */
+#define ACCEL_INIT_FAILED	"accel: core initialisation failed"
+
+/* A fail-nth no load of drm.ko reaches: the load counts its allocations. */
+#define COUNT_ONLY	1000000
+/* More loads than the scan needs to reach accel_core_init() */
+#define MAX_LOADS	1000
+
+static int module_loaded(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Does line @line of a modules.dep or modules.builtin name module @name?
+ * Lines start with the path of the module, relative to the modules
+ * directory, ended by ':' in modules.dep and by the end of the line in
+ * modules.builtin. The file may be compressed: <name>.ko.xz, say.
+ */
+static int names_module(const char *line, const char *name)
+{
+	size_t len = strcspn(line, ":\n"), n = strlen(name);
+	const char *base = line;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (line[i] == '/')
+			base = line + i + 1;
+	len -= base - line;
+	if (len < n + 3 || strncmp(base, name, n) || strncmp(base + n, ".ko", 3))
+		return 0;
+	return len == n + 3 || base[n + 3] == '.';
+}
+
+/*
+ * Find module @name in file @list (modules.dep or modules.builtin) of the
+ * modules of kernel @release; with @path, store its absolute path there.
+ * 0 if found, -ENOENT if not, or another -errno.
+ */
+static int find_module(const char *release, const char *list, const char *name,
+		       char *path, size_t len)
+{
+	char file[PATH_MAX], line[1024];
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(file, sizeof(file), "/lib/modules/%s/%s", release, list);
+	f = fopen(file, "r");
+	if (!f)
+		return -errno;
+	while (ret && fgets(line, sizeof(line), f)) {
+		if (!names_module(line, name))
+			continue;
+		ret = 0;
+		if (path)
+			snprintf(path, len, "/lib/modules/%s/%.*s", release,
+				 (int)strcspn(line, ":\n"), line);
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * Load the module of @fd (finit_module() @flags) with the @nth slab
+ * allocation of this thread failing: fail-nth is per thread, so the load
+ * is made here, not by a child. 0 or -errno of the load; *@left: what is
+ * left of @nth after the load, 0 once the nth allocation failed, or -1.
+ */
+static int load_failing(int fd, int flags, int nth, int *left)
+{
+	int fail = open(ACCEL_FAIL_NTH, O_RDWR | O_CLOEXEC);
+	char count[16];
+	int ret;
+	ssize_t n;
+
+	*left = -1;
+	if (fail < 0)
+		return -EBADF;
+	snprintf(count, sizeof(count), "%d", nth);
+	ret = write(fail, count, strlen(count)) < 0 ? -errno : 0;
+	if (!ret)
+		ret = syscall(SYS_finit_module, fd, "", flags) ? -errno : 0;
+	n = pread(fail, count, sizeof(count) - 1, 0);
+	count[n > 0 ? n : 0] = '\0';
+	if (n > 0)
+		*left = atoi(count);
+	if (n <= 0 || write(fail, "0", 1) < 0)
+		ret = -EIO;
+	close(fail);
+	return ret;
+}
+
+/*
+ * Load the module of @fd as load_failing() does; *@logged: the load
+ * logged that accel_core_init() failed.
+ */
+static int load_logged(int fd, int flags, int nth, int *left, int *logged)
+{
+	/* the log line must come from this load */
+	int kmsg = accel_kmsg_open(), ret;
+
+	*left = -1;
+	*logged = 0;
+	if (kmsg < 0)
+		return -EBADF;
+	ret = load_failing(fd, flags, nth, left);
+	*logged = accel_kmsg_find(kmsg, ACCEL_INIT_FAILED);
+	close(kmsg);
+	return ret;
+}
+
+FIXTURE(drm_module) {
+	char release[65];
+	/* why the test skips, empty if it runs */
+	char why[160];
+	/* the test unloaded modules: teardown loads them again */
+	int touched;
+	/* failslab's settings, restored at teardown once saved */
+	char ignore_gfp_wait[8];
+	char verbose[16];
+};
+
+FIXTURE_SETUP(drm_module)
+{
+	struct utsname u;
+
+	snprintf(self->why, sizeof(self->why), "needs root");
+	if (geteuid() != 0)
+		return;
+	ASSERT_EQ(0, uname(&u));
+	snprintf(self->release, sizeof(self->release), "%s", u.release);
+	/* the host: a kernel without the accel series or its modules */
+	snprintf(self->why, sizeof(self->why),
+		 "no " DUMMY_NAME " module in /lib/modules/%s", self->release);
+	if (find_module(self->release, "modules.dep", DUMMY_NAME, NULL, 0))
+		return;
+	self->why[0] = '\0';
+}
+
+FIXTURE_TEARDOWN(drm_module)
+{
+	int fd;
+
+	EXPECT_EQ(0, accel_failslab_restore(self->ignore_gfp_wait, self->verbose));
+	if (!self->touched)
+		return;
+
+	/* a drm left with its accel core down is loaded again */
+	if (accel_dummy_loaded())
+		EXPECT_EQ(0, accel_sh("rmmod " DUMMY_NAME));
+	if (module_loaded("drm") && !accel_file_has_line("/proc/devices", "261 accel"))
+		EXPECT_EQ(0, accel_sh("rmmod drm"));
+	EXPECT_EQ(0, accel_sh("modprobe " DUMMY_NAME));
+	fd = open("/dev/accel/accel0", O_RDWR | O_CLOEXEC);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * The contract of drm_core_init(): a failure of accel_core_init() leaves
+ * only compute accelerators without a home and must not take the rest of
+ * DRM down. Failing the slab allocations of a load of drm.ko one at a time,
+ * from the last back, reaches accel_core_init()'s before those of the rest
+ * of drm's init.
+ */
+TEST_F_TIMEOUT(drm_module, drm_loads_when_accel_core_init_fails, 280)
+{
+	int fd, flags, nth, loads, left, logged, ret, found = 0, fatal = 0, below = 0;
+	char drm_ko[PATH_MAX];
+
+	if (self->why[0])
+		SKIP(return, "%s", self->why);
+	if (!find_module(self->release, "modules.builtin", "drm", NULL, 0))
+		SKIP(return, "drm is built in: it cannot be loaded again");
+	ASSERT_EQ(0, find_module(self->release, "modules.dep", "drm", drm_ko, sizeof(drm_ko)))
+		TH_LOG("no drm.ko in /lib/modules/%s/modules.dep", self->release);
+
+	/* a kernel that carries dummy_accel must be able to fail allocations */
+	ASSERT_EQ(0, access(ACCEL_FAIL_NTH, W_OK))
+		TH_LOG("no %s: needs CONFIG_FAULT_INJECTION_DEBUG_FS", ACCEL_FAIL_NTH);
+	ASSERT_EQ(0, accel_read_line(ACCEL_FAILSLAB "ignore-gfp-wait", self->ignore_gfp_wait,
+				     sizeof(self->ignore_gfp_wait)))
+		TH_LOG("no %s: needs CONFIG_FAILSLAB and debugfs", ACCEL_FAILSLAB);
+	ASSERT_EQ(0, accel_read_line(ACCEL_FAILSLAB "verbose", self->verbose,
+				     sizeof(self->verbose)));
+	fd = open(drm_ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", drm_ko, strerror(errno));
+	/* drm.ko.xz and the like: the kernel decompresses it */
+	flags = strcmp(drm_ko + strlen(drm_ko) - 3, ".ko") ? MODULE_INIT_COMPRESSED_FILE : 0;
+
+	self->touched = 1;
+	if (accel_dummy_loaded())
+		ASSERT_EQ(0, accel_sh("rmmod " DUMMY_NAME));
+	/* finit_module() loads no dependency: leave those of drm loaded */
+	ASSERT_EQ(0, accel_sh("modprobe drm"));
+	ASSERT_EQ(0, accel_sh("rmmod drm")) TH_LOG("drm is in use by another module (lsmod)");
+	ASSERT_FALSE(module_loaded("drm"));
+
+	/* fail GFP_KERNEL allocations too, without a stack dump each */
+	ASSERT_EQ(0, accel_write_str(ACCEL_FAILSLAB "ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, accel_write_str(ACCEL_FAILSLAB "verbose", "0"));
+
+	/* a load that fails nothing: how many allocations it makes */
+	ret = load_logged(fd, flags, COUNT_ONLY, &left, &logged);
+	ASSERT_EQ(0, ret) TH_LOG("drm.ko does not load: %s", strerror(-ret));
+	ASSERT_FALSE(logged) TH_LOG("accel_core_init() failed with no failure injected");
+	ASSERT_LT(0, left) TH_LOG("a load of drm.ko made %d allocations or more", COUNT_ONLY);
+	ASSERT_EQ(0, accel_sh("rmmod drm"));
+	TH_LOG("a load of drm.ko makes %d allocations", COUNT_ONLY - left);
+
+	/*
+	 * From the last allocation back: those made after accel_core_init()
+	 * (or that it does without) leave a load without the log line, the
+	 * first that fails accel_core_init() must leave drm loaded, and one
+	 * that fails the load without the line is before accel_core_init().
+	 */
+	nth = COUNT_ONLY - left;
+	for (loads = 0; !found && !fatal && !below && nth > 0 && loads < MAX_LOADS; loads++) {
+		ret = load_logged(fd, flags, nth, &left, &logged);
+		if (ret) {
+			/* only the injected failure may fail the load */
+			ASSERT_EQ(0, left) TH_LOG("drm.ko did not load: %s", strerror(-ret));
+			if (logged)
+				fatal = nth;
+			else
+				below = nth;
+		} else if (logged) {
+			found = nth;
+		} else {
+			ASSERT_EQ(0, accel_sh("rmmod drm"));
+			nth--;
+		}
+	}
+	close(fd);
+	ASSERT_EQ(0, fatal)
+		TH_LOG("allocation %d failed accel_core_init() and the load of drm.ko with it",
+		       fatal);
+	if (below)
+		TH_LOG("allocation %d failed the load before accel_core_init() failed", below);
+	ASSERT_NE(0, found) TH_LOG("accel_core_init() never failed in %d loads of drm.ko", loads);
+	TH_LOG("allocation %d of the load failed accel_core_init(); drm loaded", found);
+
+	/* DRM is up, the accel core is down and left no trace */
+	EXPECT_TRUE(module_loaded("drm"));
+	EXPECT_TRUE(accel_file_has_line("/proc/devices", "226 drm"));
+	EXPECT_FALSE(accel_file_has_line("/proc/devices", "261 accel"));
+	EXPECT_NE(0, access("/sys/class/accel", F_OK));
+
+	/* an accel device fails to probe (-ENODEV): no node, its device unbound */
+	if (accel_sh("modprobe " DUMMY_NAME " 2>/dev/null") == 0) {
+		EXPECT_GE(0, accel_count_entries("/dev/accel", "accel"));
+		EXPECT_EQ(0, access("/sys/bus/platform/devices/" DUMMY_DEV, F_OK));
+		EXPECT_NE(0, access(DRIVER_DIR "/" DUMMY_DEV, F_OK));
+		EXPECT_EQ(0, accel_sh("rmmod " DUMMY_NAME));
+	}
+	EXPECT_EQ(0, accel_sh("rmmod drm"));
+}
+
+TEST_HARNESS_MAIN
