@@ -49,7 +49,7 @@ done < <(python3 - "$json" <<'PY'
 import json, sys
 def walk(group, prefix):
     for case in group.get("test_cases", []):
-        print("%s\t%s%s" % (case["status"], prefix, case["name"]))
+        print("%s\t%s%s" % (case["status"], prefix, case["name"] or "(a crashed case)"))
     for sub in group.get("sub_groups", []):
         walk(sub, prefix + sub["name"] + ".")
 walk(json.load(open(sys.argv[1])), "")

@@ -52,7 +52,7 @@ import json, sys
 def walk(group, prefix):
     for case in group.get("test_cases", []):
         if case["status"] not in ("PASS", "SKIP"):
-            print(prefix + case["name"])
+            print(prefix + (case["name"] or "(a crashed case)"))
     for sub in group.get("sub_groups", []):
         walk(sub, prefix + sub["name"] + ".")
 walk(json.load(open(sys.argv[1])), "")
