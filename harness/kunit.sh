@@ -45,16 +45,7 @@ while IFS=$'\t' read -r st case; do
 	SKIP) tally "$name: $case" skip ;;
 	*) tally "$name: $case ($st)" fail ;;
 	esac
-done < <(python3 - "$json" <<'PY'
-import json, sys
-def walk(group, prefix):
-    for case in group.get("test_cases", []):
-        print("%s\t%s%s" % (case["status"], prefix, case["name"] or "(a crashed case)"))
-    for sub in group.get("sub_groups", []):
-        walk(sub, prefix + sub["name"] + ".")
-walk(json.load(open(sys.argv[1])), "")
-PY
-)
+done < <(python3 "$TOP/harness/kunit-results.py" "$json")
 
 # the raw kernel log: reports that fail no test case still count
 if [ -s "$O/test.log" ]; then

@@ -28,7 +28,6 @@ die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 # skip is a failure unless harness/expected-skips lists the result; a
 # failure shows the start of DETAIL-FILE.
 passed=0 failed=0 skipped=0
-failures=()
 tally() {
 	local name=$1 st=$2 why
 	[ -z "${TALLY_LAYER:-}" ] || name="$TALLY_LAYER: $name"
@@ -45,7 +44,7 @@ tally() {
 	xskip) skipped=$((skipped + 1)); say "      skip    $name (expected: $why)" ;;
 	*)
 		st=fail
-		failed=$((failed + 1)); failures+=("$name"); say "      FAILED  $name"
+		failed=$((failed + 1)); say "      FAILED  $name"
 		[ -z "${3:-}" ] || sed 's/^/        | /' "$3" | head -n 30
 		;;
 	esac

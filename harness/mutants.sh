@@ -47,16 +47,7 @@ kunit_failures() {
 		echo "kunit.py exit status $rc, no results"
 		return
 	fi
-	python3 - "$json" <<'PY'
-import json, sys
-def walk(group, prefix):
-    for case in group.get("test_cases", []):
-        if case["status"] not in ("PASS", "SKIP"):
-            print(prefix + (case["name"] or "(a crashed case)"))
-    for sub in group.get("sub_groups", []):
-        walk(sub, prefix + sub["name"] + ".")
-walk(json.load(open(sys.argv[1])), "")
-PY
+	python3 "$TOP/harness/kunit-results.py" "$json" | awk -F'\t' '$1 != "PASS" && $1 != "SKIP" { print $2 }'
 	grep -qaE "$SPLAT_RE" "$build/test.log" 2>/dev/null && echo "kernel report in the KUnit log"
 	[ "$rc" -eq 0 ] || echo "kunit.py exit status $rc"
 }
