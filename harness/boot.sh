@@ -115,12 +115,12 @@ outcome() { [ -z "${BOOT_OUTCOME:-}" ] || echo "$*" >"$BOOT_OUTCOME"; }
 outcome died
 rm -f "$ROOT/job/status" "$ROOT/job/dmesg"
 cons=$umldir/console.log
-: >"$cons"
-tail -n +1 -f "$cons" &
-tailpid=$!
 # its own process group, so that a kill takes the guest's processes too
 setsid "$LINUX" "${kcmd[@]}" </dev/null >"$cons" 2>&1 &
 pid=$!
+# the console as it comes; tail reads the file once more after UML exits
+tail -n +1 -f --pid="$pid" "$cons" &
+tailpid=$!
 limit=$((SECONDS + ${BOOT_TIMEOUT:-900}))
 while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$limit" ]; do
 	sleep 1
@@ -136,8 +136,6 @@ if kill -0 "$pid" 2>/dev/null; then
 fi
 rc=0
 wait "$pid" || rc=$?
-sleep 0.2
-kill "$tailpid" 2>/dev/null || :
 wait "$tailpid" 2>/dev/null || :
 
 # splats FILE WHAT: print the kernel reports in FILE; fail if there are any
