@@ -77,15 +77,13 @@ tally "kernel-doc on the changed files: no new warning, $(wc -l <"$LINT/kdoc-add
 # DRM_ACCEL=n, accel_compat_test.c only on x86_64). The objects are named
 # one by one: a directory target would skip the modules in it.
 ours=$(cd "$TOP" && ls drivers/accel/*.c drivers/accel/*/*.c)
-objs=$(for f in $changed; do
-	case $f in drivers/*.c) [ ! -f "$STATE/build-uml/${f%.c}.o" ] || echo "${f%.c}.o" ;; esac
-done)
 # objs_in BUILD FILES...: the objects of FILES that BUILD compiles
 objs_in() {
 	local b=$1 f
 	shift
 	for f in "$@"; do [ ! -f "$b/${f%.c}.o" ] || echo "${f%.c}.o"; done
 }
+objs=$(objs_in "$STATE/build-uml" $(grep '^drivers/.*\.c$' <<<"$changed"))
 warnings() {	# warnings TREE O OBJS [ARCH]: sparse + W=1 messages, line numbers dropped
 	# make reports physical paths: a symlinked cache would hide every warning
 	set -- "$(realpath "$1")" "$(realpath "$2")" "$3" "${4:-um}"

@@ -41,63 +41,6 @@
 /* More loads than the scan needs to reach accel_core_init() */
 #define MAX_LOADS	1000
 
-static int module_loaded(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return access(path, F_OK) == 0;
-}
-
-/*
- * Does line @line of a modules.dep or modules.builtin name module @name?
- * Lines start with the path of the module, relative to the modules
- * directory, ended by ':' in modules.dep and by the end of the line in
- * modules.builtin. The file may be compressed: <name>.ko.xz, say.
- */
-static int names_module(const char *line, const char *name)
-{
-	size_t len = strcspn(line, ":\n"), n = strlen(name);
-	const char *base = line;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (line[i] == '/')
-			base = line + i + 1;
-	len -= base - line;
-	if (len < n + 3 || strncmp(base, name, n) || strncmp(base + n, ".ko", 3))
-		return 0;
-	return len == n + 3 || base[n + 3] == '.';
-}
-
-/*
- * Find module @name in file @list (modules.dep or modules.builtin) of the
- * modules of kernel @release; with @path, store its absolute path there.
- * 0 if found, -ENOENT if not, or another -errno.
- */
-static int find_module(const char *release, const char *list, const char *name,
-		       char *path, size_t len)
-{
-	char file[PATH_MAX], line[1024];
-	int ret = -ENOENT;
-	FILE *f;
-
-	snprintf(file, sizeof(file), "/lib/modules/%s/%s", release, list);
-	f = fopen(file, "r");
-	if (!f)
-		return -errno;
-	while (ret && fgets(line, sizeof(line), f)) {
-		if (!names_module(line, name))
-			continue;
-		ret = 0;
-		if (path)
-			snprintf(path, len, "/lib/modules/%s/%.*s", release,
-				 (int)strcspn(line, ":\n"), line);
-	}
-	fclose(f);
-	return ret;
-}
-
 /*
  * Load the module of @fd (finit_module() @flags) with the @nth slab
  * allocation of this thread failing: fail-nth is per thread, so the load
@@ -106,25 +49,17 @@ static int find_module(const char *release, const char *list, const char *name,
  */
 static int load_failing(int fd, int flags, int nth, int *left)
 {
-	int fail = open(ACCEL_FAIL_NTH, O_RDWR | O_CLOEXEC);
-	char count[16];
-	int ret;
-	ssize_t n;
+	int fail = accel_fail_nth_arm(nth), ret;
 
 	*left = -1;
 	if (fail < 0)
 		return -EBADF;
-	snprintf(count, sizeof(count), "%d", nth);
-	ret = write(fail, count, strlen(count)) < 0 ? -errno : 0;
-	if (!ret)
-		ret = syscall(SYS_finit_module, fd, "", flags) ? -errno : 0;
-	n = pread(fail, count, sizeof(count) - 1, 0);
-	count[n > 0 ? n : 0] = '\0';
-	if (n > 0)
-		*left = atoi(count);
-	if (n <= 0 || write(fail, "0", 1) < 0)
+	ret = syscall(SYS_finit_module, fd, "", flags) ? -errno : 0;
+	*left = accel_fail_nth_disarm(fail);
+	if (*left < 0) {
+		*left = -1;
 		ret = -EIO;
-	close(fail);
+	}
 	return ret;
 }
 
@@ -170,7 +105,7 @@ FIXTURE_SETUP(drm_module)
 	/* the host: a kernel without the accel series or its modules */
 	snprintf(self->why, sizeof(self->why),
 		 "no " DUMMY_NAME " module in /lib/modules/%s", self->release);
-	if (find_module(self->release, "modules.dep", DUMMY_NAME, NULL, 0))
+	if (accel_find_module(self->release, "modules.dep", DUMMY_NAME, NULL, 0))
 		return;
 	self->why[0] = '\0';
 }
@@ -186,7 +121,7 @@ FIXTURE_TEARDOWN(drm_module)
 	/* a drm left with its accel core down is loaded again */
 	if (accel_dummy_loaded())
 		EXPECT_EQ(0, accel_sh("rmmod " DUMMY_NAME));
-	if (module_loaded("drm") && !accel_file_has_line("/proc/devices", "261 accel"))
+	if (accel_module_loaded("drm") && !accel_file_has_line("/proc/devices", "261 accel"))
 		EXPECT_EQ(0, accel_sh("rmmod drm"));
 	EXPECT_EQ(0, accel_sh("modprobe " DUMMY_NAME));
 	fd = open("/dev/accel/accel0", O_RDWR | O_CLOEXEC);
@@ -209,9 +144,9 @@ TEST_F_TIMEOUT(drm_module, drm_loads_when_accel_core_init_fails, 280)
 
 	if (self->why[0])
 		SKIP(return, "%s", self->why);
-	if (!find_module(self->release, "modules.builtin", "drm", NULL, 0))
+	if (!accel_find_module(self->release, "modules.builtin", "drm", NULL, 0))
 		SKIP(return, "drm is built in: it cannot be loaded again");
-	ASSERT_EQ(0, find_module(self->release, "modules.dep", "drm", drm_ko, sizeof(drm_ko)))
+	ASSERT_EQ(0, accel_find_module(self->release, "modules.dep", "drm", drm_ko, sizeof(drm_ko)))
 		TH_LOG("no drm.ko in /lib/modules/%s/modules.dep", self->release);
 
 	/* a kernel that carries dummy_accel must be able to fail allocations */
@@ -233,7 +168,7 @@ TEST_F_TIMEOUT(drm_module, drm_loads_when_accel_core_init_fails, 280)
 	/* finit_module() loads no dependency: leave those of drm loaded */
 	ASSERT_EQ(0, accel_sh("modprobe drm"));
 	ASSERT_EQ(0, accel_sh("rmmod drm")) TH_LOG("drm is in use by another module (lsmod)");
-	ASSERT_FALSE(module_loaded("drm"));
+	ASSERT_FALSE(accel_module_loaded("drm"));
 
 	/* fail GFP_KERNEL allocations too, without a stack dump each */
 	ASSERT_EQ(0, accel_write_str(ACCEL_FAILSLAB "ignore-gfp-wait", "N"));
@@ -280,7 +215,7 @@ TEST_F_TIMEOUT(drm_module, drm_loads_when_accel_core_init_fails, 280)
 	TH_LOG("allocation %d of the load failed accel_core_init(); drm loaded", found);
 
 	/* DRM is up, the accel core is down and left no trace */
-	EXPECT_TRUE(module_loaded("drm"));
+	EXPECT_TRUE(accel_module_loaded("drm"));
 	EXPECT_TRUE(accel_file_has_line("/proc/devices", "226 drm"));
 	EXPECT_FALSE(accel_file_has_line("/proc/devices", "261 accel"));
 	EXPECT_NE(0, access("/sys/class/accel", F_OK));

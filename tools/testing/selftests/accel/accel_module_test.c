@@ -34,31 +34,19 @@
 static const char *module_missing(void)
 {
 	static char why[256];
-	char dep[128], *line = NULL, *base;
+	char dep[128];
 	struct utsname u;
-	size_t len = 0;
-	int found = 0;
-	FILE *f;
 
 	if (geteuid() != 0)
 		return "needs root";
 	if (uname(&u))
 		return "uname() failed";
 	snprintf(dep, sizeof(dep), "/lib/modules/%s/modules.dep", u.release);
-	f = fopen(dep, "r");
-	if (!f) {
+	if (access(dep, F_OK)) {
 		snprintf(why, sizeof(why), "no %s: no modules installed for this kernel", dep);
 		return why;
 	}
-	while (!found && getline(&line, &len, f) > 0) {
-		line[strcspn(line, ":")] = '\0';
-		base = strrchr(line, '/');
-		base = base ? base + 1 : line;
-		found = !strncmp(base, DUMMY_NAME ".ko", strlen(DUMMY_NAME ".ko"));
-	}
-	free(line);
-	fclose(f);
-	if (found)
+	if (!accel_find_module(u.release, "modules.dep", DUMMY_NAME, NULL, 0))
 		return NULL;
 	snprintf(why, sizeof(why), "%s lists no " DUMMY_NAME ".ko (CONFIG_DRM_ACCEL_DUMMY=m)", dep);
 	return why;
@@ -340,27 +328,22 @@ TEST_F(module, uevent_add_remove_over_netlink)
  */
 static int bind_failing(const char *pdev, int nth, int *reached)
 {
-	int fail = open(ACCEL_FAIL_NTH, O_RDWR), bind = open(DRIVER_DIR "/bind", O_WRONLY);
-	char count[16];
-	int ret = -EBADF;
-	ssize_t n;
+	/* opened first: the open allocates too */
+	int bind = open(DRIVER_DIR "/bind", O_WRONLY), fail, left, ret;
 
-	if (fail >= 0 && bind >= 0) {
-		snprintf(count, sizeof(count), "%d", nth);
-		ret = write(fail, count, strlen(count)) < 0 ? -errno : 0;
-		if (!ret)
-			ret = write(bind, pdev, strlen(pdev)) < 0 ? -errno : 0;
-		/* what is left of the count: 0 once the nth allocation failed */
-		n = pread(fail, count, sizeof(count) - 1, 0);
-		count[n > 0 ? n : 0] = '\0';
-		*reached = atoi(count) == 0;
-		if (n <= 0 || write(fail, "0", 1) < 0)
-			ret = -EIO;
-	}
-	if (fail >= 0)
-		close(fail);
-	if (bind >= 0)
+	if (bind < 0)
+		return -EBADF;
+	fail = accel_fail_nth_arm(nth);
+	if (fail < 0) {
 		close(bind);
+		return -EBADF;
+	}
+	ret = write(bind, pdev, strlen(pdev)) < 0 ? -errno : 0;
+	left = accel_fail_nth_disarm(fail);
+	*reached = left == 0;
+	if (left < 0)
+		ret = -EIO;
+	close(bind);
 	return ret;
 }
 

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,47 @@ static inline int accel_count_entries(const char *dir, const char *prefix)
 /* Fault injection (Documentation/fault-injection/fault-injection.rst) */
 #define ACCEL_FAIL_NTH	"/proc/thread-self/fail-nth"
 #define ACCEL_FAILSLAB	"/sys/kernel/debug/failslab/"
+
+/*
+ * Make the @nth slab allocation of this thread fail (failslab must allow
+ * it). fail-nth belongs to the thread and is not inherited: the caller
+ * itself makes the allocations, after this. The fd for
+ * accel_fail_nth_disarm(), or -errno.
+ */
+static inline int accel_fail_nth_arm(int nth)
+{
+	int fd = open(ACCEL_FAIL_NTH, O_RDWR | O_CLOEXEC);
+	char count[16];
+
+	if (fd < 0)
+		return -errno;
+	snprintf(count, sizeof(count), "%d", nth);
+	if (write(fd, count, strlen(count)) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+/*
+ * Stop failing allocations and close @fd of accel_fail_nth_arm(): what is
+ * left of the count, 0 once the nth allocation failed; or -errno.
+ */
+static inline int accel_fail_nth_disarm(int fd)
+{
+	char count[16];
+	ssize_t n = pread(fd, count, sizeof(count) - 1, 0);
+	int left = -EIO;
+
+	if (n > 0) {
+		count[n] = '\0';
+		left = atoi(count);
+	}
+	if (write(fd, "0", 1) < 0)
+		left = -EIO;
+	close(fd);
+	return left;
+}
 
 /*
  * Put failslab's knobs back as a test found them; an empty string is a
@@ -359,10 +401,68 @@ static inline int accel_kmsg_find(int fd, const char *text)
 	}
 }
 
+/* Is module @name loaded? */
+static inline int accel_module_loaded(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * Does line @line of a modules.dep or modules.builtin name module @name?
+ * Lines start with the path of the module, relative to the modules
+ * directory, ended by ':' in modules.dep and by the end of the line in
+ * modules.builtin. The file may be compressed: <name>.ko.xz, say.
+ */
+static inline int accel_names_module(const char *line, const char *name)
+{
+	size_t len = strcspn(line, ":\n"), n = strlen(name);
+	const char *base = line;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (line[i] == '/')
+			base = line + i + 1;
+	len -= base - line;
+	if (len < n + 3 || strncmp(base, name, n) || strncmp(base + n, ".ko", 3))
+		return 0;
+	return len == n + 3 || base[n + 3] == '.';
+}
+
+/*
+ * Find module @name in file @list (modules.dep or modules.builtin) of the
+ * modules of kernel @release; with @path, store its absolute path there.
+ * 0 if found, -ENOENT if not, or another -errno.
+ */
+static inline int accel_find_module(const char *release, const char *list,
+				    const char *name, char *path, size_t len)
+{
+	char file[PATH_MAX], line[1024];
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(file, sizeof(file), "/lib/modules/%s/%s", release, list);
+	f = fopen(file, "r");
+	if (!f)
+		return -errno;
+	while (ret && fgets(line, sizeof(line), f)) {
+		if (!accel_names_module(line, name))
+			continue;
+		ret = 0;
+		if (path)
+			snprintf(path, len, "/lib/modules/%s/%.*s", release,
+				 (int)strcspn(line, ":\n"), line);
+	}
+	fclose(f);
+	return ret;
+}
+
 /* Is the dummy_accel module loaded? */
 static inline int accel_dummy_loaded(void)
 {
-	return access("/sys/module/" DUMMY_NAME, F_OK) == 0;
+	return accel_module_loaded(DUMMY_NAME);
 }
 
 /* Index N of the first /dev/accel/accelN driven by dummy_accel, or -1. */
