@@ -224,7 +224,7 @@ static int accel_test_mark_index(struct device *kdev, void *data)
  * unregistered but not yet put (a file of an earlier failed case, closed
  * with fput()) does not show here.
  */
-int accel_test_lowest_free_index(struct drm_device *dev)
+static int accel_test_lowest_free_index(struct drm_device *dev)
 {
 	DECLARE_BITMAP(used, ACCEL_MAX_MINORS);
 
@@ -232,6 +232,23 @@ int accel_test_lowest_free_index(struct drm_device *dev)
 	class_for_each_device(dev->accel->kdev->class, NULL, used,
 			      accel_test_mark_index);
 	return find_first_zero_bit(used, ACCEL_MAX_MINORS);
+}
+
+/*
+ * Register a new device and tell, through @lowest, the index the ABI
+ * promised it (accel_test_lowest_free_index() before it registered).
+ */
+struct drm_device *accel_test_dev_register_lowest(struct kunit *test,
+						  int *lowest)
+{
+	struct drm_device *dev;
+
+	dev = accel_test_dev_alloc(test, &accel_test_driver);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_NOT_NULL(test, dev->accel);
+	*lowest = accel_test_lowest_free_index(dev);
+	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
+	return dev;
 }
 
 /* Drop the test's reference on @dev now instead of at exit. */

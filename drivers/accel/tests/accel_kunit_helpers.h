@@ -60,9 +60,10 @@ void accel_test_exit(struct kunit *test);
 struct drm_device *accel_test_dev_alloc(struct kunit *test,
 					const struct drm_driver *drv);
 struct drm_device *accel_test_dev_register(struct kunit *test);
+struct drm_device *accel_test_dev_register_lowest(struct kunit *test,
+						  int *lowest);
 void accel_test_dev_put(struct kunit *test, struct drm_device *dev);
 int accel_test_class_devices(struct drm_device *dev);
-int accel_test_lowest_free_index(struct drm_device *dev);
 
 struct file *accel_test_open_node(struct vfsmount *mnt, unsigned int index,
 				  int flags);

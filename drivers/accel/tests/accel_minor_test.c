@@ -20,13 +20,9 @@
  */
 static struct drm_device *accel_test_register_lowest(struct kunit *test)
 {
-	struct drm_device *dev;
 	int lowest;
+	struct drm_device *dev = accel_test_dev_register_lowest(test, &lowest);
 
-	dev = accel_test_dev_alloc(test, &accel_test_driver);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	lowest = accel_test_lowest_free_index(dev);
-	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
 	KUNIT_EXPECT_EQ(test, lowest, dev->accel->index);
 	return dev;
 }

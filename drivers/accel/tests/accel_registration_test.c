@@ -39,12 +39,8 @@ static void accel_test_register_kdev(struct kunit *test)
 	dev_t devt;
 	int index;
 
-	dev = accel_test_dev_alloc(test, &accel_test_driver);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	KUNIT_ASSERT_NOT_NULL(test, dev->accel);
-	index = accel_test_lowest_free_index(dev);
+	dev = accel_test_dev_register_lowest(test, &index);
 	KUNIT_ASSERT_LT(test, index, ACCEL_MAX_MINORS);
-	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
 	kdev = dev->accel->kdev;
 
 	/* char major 261 is the ABI (devices.txt): not ACCEL_MAJOR */
