@@ -5,10 +5,13 @@
 The repository holds the series as an overlay of new files at their kernel
 paths and unified diffs (Kconfig.patch, patches/*.patch) for files that
 already exist. The manifest `series` lists the commits in order, each with
-the kernel paths it owns. Every commit is built in a scratch index with git
-plumbing, so the work tree is only touched at the end by a checkout, which
-rewrites just the files whose content changed: untouched files keep their
-mtime and a rebuild stays incremental.
+the kernel paths it owns. A file that more than one diff changes (a fix
+that stands alone before the patch that builds on it) is listed by each
+commit that changes it as "path (patches/NAME.patch)"; the diffs apply in
+the order of the commits, each on the file as the ones before left it.
+Every commit is built in a scratch index with git so the work tree is only touched at the end by a checkout, which rewrites
+just the files whose content changed: untouched files keep their mtime
+and a rebuild stays incremental.
 
 usage: compose.py TOP TREE
 """
@@ -88,6 +91,7 @@ def diff_paths(diff):
 
 
 def diff_files(top):
+    """Map each path a diff changes to the diffs that change it."""
     diffs = [os.path.join(top, "Kconfig.patch")]
     pdir = os.path.join(top, "patches")
     if os.path.isdir(pdir):
@@ -98,29 +102,57 @@ def diff_files(top):
         if not os.path.exists(d):
             continue
         for p in diff_paths(d):
-            if p in owner:
-                die("%s and %s both change %s: one diff per file" %
-                    (os.path.relpath(owner[p], top), os.path.relpath(d, top), p))
-            owner[p] = d
+            owner.setdefault(p, []).append(d)
     return owner
 
 
-def check_ownership(commits, overlay, diffs):
-    claimed = {}
+def split_entry(top, entry):
+    """'path' or 'path (patches/NAME.patch)' -> (path, diff or None)."""
+    if entry.endswith(")") and " (" in entry:
+        path, diff = entry[:-1].split(" (", 1)
+        return path.strip(), os.path.join(top, diff.strip())
+    return entry, None
+
+
+def check_ownership(top, commits, overlay, diffs):
+    """Resolve every commit's entries to (path, diff or None), each once."""
+    claimed, resolved = {}, []
     for subject, _, files in commits:
-        for f in files:
-            if f in claimed:
-                die("series: %s is owned by '%s' and '%s'" % (f, claimed[f], subject))
-            if f not in overlay and f not in diffs:
-                die("series: '%s' lists %s, which is neither a file of the "
-                    "overlay nor changed by a diff" % (subject, f))
+        entries = []
+        for entry in files:
+            f, d = split_entry(top, entry)
             if f in overlay and f in diffs:
                 die("%s is both a new file and changed by %s" %
-                    (f, os.path.relpath(diffs[f])))
-            claimed[f] = subject
-    orphans = sorted((overlay | set(diffs)) - set(claimed))
+                    (f, os.path.relpath(diffs[f][0], top)))
+            if f in overlay:
+                if d:
+                    die("series: '%s' names a diff for %s, a new file" % (subject, f))
+            elif f not in diffs:
+                die("series: '%s' lists %s, which is neither a file of the "
+                    "overlay nor changed by a diff" % (subject, f))
+            elif d is None:
+                if len(diffs[f]) > 1:
+                    die("series: '%s' lists %s, which %s change: say which "
+                        "diff, as '%s (patches/NAME.patch)'" %
+                        (subject, f, " and ".join(os.path.relpath(x, top)
+                                                  for x in diffs[f]), f))
+                d = diffs[f][0]
+            elif d not in diffs[f]:
+                die("series: '%s' names %s for %s, which it does not change" %
+                    (subject, os.path.relpath(d, top), f))
+            key = (f, d)
+            if key in claimed:
+                die("series: %s is owned by '%s' and '%s'" % (entry, claimed[key], subject))
+            claimed[key] = subject
+            entries.append(key)
+        resolved.append(entries)
+    wanted = {(f, None) for f in overlay}
+    wanted |= {(f, d) for f in diffs for d in diffs[f]}
+    orphans = sorted("%s%s" % (f, " (%s)" % os.path.relpath(d, top) if d else "")
+                     for f, d in wanted - set(claimed))
     if orphans:
         die("series: no commit owns %s" % ", ".join(orphans))
+    return resolved
 
 
 def merge_maintainers(base_text, ours):
@@ -187,7 +219,7 @@ def main():
     commits = parse_series(os.path.join(top, "series"))
     overlay = overlay_files(top)
     diffs = diff_files(top)
-    check_ownership(commits, overlay, diffs)
+    entries = check_ownership(top, commits, overlay, diffs)
 
     index = os.path.join(tree, ".git", "accel-compose-index")
     if os.path.exists(index):
@@ -201,8 +233,8 @@ def main():
 
     git(tree, "read-tree", "base", env=ienv)
     parent = git(tree, "rev-parse", "base").stdout.decode().strip()
-    for subject, body, files in commits:
-        for f in files:
+    for (subject, body, _), files in zip(commits, entries):
+        for f, diff in files:
             src = os.path.join(top, f)
             if f == MAINTAINERS:
                 base_text = git(tree, "show", "base:" + f).stdout.decode()
@@ -214,12 +246,13 @@ def main():
                 blob = git(tree, "hash-object", "-w", src).stdout.decode().strip()
                 mode = "100755" if os.access(src, os.X_OK) else "100644"
             else:
-                p = git(tree, "apply", "--cached", "--include=" + f, diffs[f],
+                p = git(tree, "apply", "--cached", "--include=" + f, diff,
                         env=ienv, check=False)
                 if p.returncode:
                     die("%s does not apply to %s (commit '%s'):\n%s\n"
-                        "Refresh the diff against the base tree." %
-                        (os.path.relpath(diffs[f], top), f, subject,
+                        "Refresh the diff against the file as the base and "
+                        "the commits before this one leave it." %
+                        (os.path.relpath(diff, top), f, subject,
                          p.stderr.decode().strip()))
                 continue
             git(tree, "update-index", "--add", "--cacheinfo",

@@ -24,7 +24,11 @@ rm -rf "$LINT"; mkdir -p "$LINT"
 # FILE_PATH_CHANGES: the series adds MAINTAINERS entries in a patch of
 # their own, so the patches before it that add files would all be told
 # MAINTAINERS may need updating.
-CHECKPATCH_IGNORE=FILE_PATH_CHANGES
+# UNKNOWN_COMMIT_ID: the cached tree is the base in one commit, without
+# the kernel's history, so checkpatch finds no commit a Fixes: tag names
+# (the tag's format is still checked). Pointing it at no repository
+# instead would also turn its SPDX check off.
+CHECKPATCH_IGNORE=FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID
 for p in "$OUT"/series/0*.patch; do
 	case $p in *cover-letter*) continue ;; esac
 	r=$LINT/checkpatch-$(basename "$p" .patch).txt
@@ -39,7 +43,7 @@ done
 
 # Files of the series: the new ones and those a diff changes.
 new_c=$(cd "$TOP" && ls drivers/accel/*.c drivers/accel/*/*.[ch] include/drm/drm_accel.h include/uapi/drm/dummy_accel.h)
-changed=$(cd "$TOP" && sed -n 's/^+++ b\///p' Kconfig.patch patches/*.patch | grep -E '\.[ch]$')
+changed=$(cd "$TOP" && sed -n 's/^+++ b\///p' Kconfig.patch patches/*.patch | grep -E '\.[ch]$' | sort -u)
 
 # kernel-doc: nothing from our files, nothing new from the changed ones.
 # (kernel-doc's exit status is its number of warnings: the output decides)
@@ -156,6 +160,36 @@ if make -C "$TREE" ARCH=x86 O="$H" CC="ccache gcc" -j"$JOBS" usr/ >"$LINT/hdrtes
 else
 	grep -E 'error|Error' "$LINT/hdrtest.txt" >"$LINT/hdrtest-errors.txt" || :
 	tally "uapi: CONFIG_UAPI_HEADER_TEST" fail "$LINT/hdrtest-errors.txt"
+fi
+
+# Kconfig: a driver entry written as later kernels write them ("depends on
+# DRM_ACCEL" and nothing else) and sourced from drivers/accel/Kconfig must
+# be limited to =m when DRM is =m (drivers/Makefile then enters
+# drivers/accel/ as part of a module and a built-in driver would never be
+# linked), and may be =y with DRM=y. Kconfig opens a sourced file relative
+# to the current directory before $srctree, and make runs conf in the
+# build directory: the probe's files there stand in for the tree's.
+kconfig_probe() {	# kconfig_probe DRM_VALUE: print the probe driver's value
+	local K=$STATE/build-kconfig-probe
+	rm -rf "$K"
+	mkdir -p "$K/drivers/accel/probe"
+	sed 's|^source "drivers/accel/dummy/Kconfig"$|&\nsource "drivers/accel/probe/Kconfig"|' \
+		"$TREE/drivers/accel/Kconfig" >"$K/drivers/accel/Kconfig"
+	grep -q 'drivers/accel/probe/Kconfig' "$K/drivers/accel/Kconfig" || return 0
+	printf 'config DRM_ACCEL_PROBE\n\ttristate "Kconfig probe"\n\tdepends on DRM_ACCEL\n\tselect CRC32\n' \
+		>"$K/drivers/accel/probe/Kconfig"
+	make -C "$TREE" ARCH=x86_64 O="$K" allnoconfig >>"$LINT/kconfig.txt" 2>&1 || return 0
+	"$TREE/scripts/config" --file "$K/.config" -e MODULES --set-val DRM "$1" -e DRM_ACCEL \
+		--set-val DRM_ACCEL_PROBE y
+	make -C "$TREE" ARCH=x86_64 O="$K" olddefconfig >>"$LINT/kconfig.txt" 2>&1 || return 0
+	echo "DRM=$1: $(grep -E '^CONFIG_(DRM|DRM_ACCEL|DRM_ACCEL_PROBE)=' "$K/.config" | tr '\n' ' ')" >>"$LINT/kconfig.txt"
+	sed -n 's/^CONFIG_DRM_ACCEL_PROBE=//p' "$K/.config"
+}
+: >"$LINT/kconfig.txt"
+if [ "$(kconfig_probe m)" = m ] && [ "$(kconfig_probe y)" = y ]; then
+	tally "kconfig: a driver saying only 'depends on DRM_ACCEL' is =m with DRM=m, =y with DRM=y" pass
+else
+	tally "kconfig: a driver saying only 'depends on DRM_ACCEL' is =m with DRM=m, =y with DRM=y" fail "$LINT/kconfig.txt"
 fi
 
 say "      lint: $passed passed, $failed failed"

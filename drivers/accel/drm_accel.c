@@ -43,18 +43,25 @@
  * device. Only a few core DRM ioctls make sense without a DRM master; on
  * an accel file the others fail with -EACCES.
  *
- * A minor index has three states. accel_minor_alloc() reserves the lowest
- * free index with no minor behind it, drm_dev_register() publishes the
- * minor so that open() finds it, unregister or unplug withdraws it again,
- * and the index returns to the pool only at the device's final
- * drm_dev_put(). An index is therefore never handed to a new device while
- * a file of the old one is still open.
+ * A minor index has three states, kept by the DRM core in the accel
+ * core's table exactly as it keeps its own minors: drm_dev_alloc()
+ * reserves the lowest free index with no minor behind it,
+ * drm_dev_register() publishes the minor so that open() finds it,
+ * unregister or unplug withdraws it again, and the index returns to the
+ * pool only at the device's final drm_dev_put(). An index is therefore
+ * never handed to a new device while a file of the old one is still open.
+ *
+ * A driver cannot reach the wrong node by mistake: drm_dev_init() refuses
+ * an accel driver whose &file_operations do not open with accel_open(),
+ * and a GPU driver whose do; accel_open() opens only nodes of major 261
+ * and drm_open() only nodes of DRM's major.
  */
 
 /*
  * accel_minor_lock protects accel_minor_idr, which maps every allocated
  * accel index to its minor while the minor is published and to NULL while
- * it is only reserved. Taken from process context only.
+ * it is only reserved. Taken from process context only (the DRM core
+ * takes it with interrupts off, as it takes its own minor lock).
  */
 static DEFINE_SPINLOCK(accel_minor_lock);
 static DEFINE_IDR(accel_minor_idr);
@@ -77,92 +84,8 @@ static char *accel_devnode(struct device *dev, umode_t *mode)
 	return kasprintf(GFP_KERNEL, "accel/%s", dev_name(dev));
 }
 
-/**
- * accel_minor_alloc - reserve an accel index for a minor
- * @minor: the minor being created, of type DRM_MINOR_ACCEL
- *
- * Reserves the lowest free index, with no minor published behind it yet.
- * Called by the DRM core only.
- *
- * Return: the index on success, -ENOSPC when all ACCEL_MAX_MINORS indexes
- * are in use, -ENODEV when the accel core failed to initialise, or -ENOMEM.
- */
-int accel_minor_alloc(struct drm_minor *minor)
-{
-	int index;
-
-	if (!accel_class)
-		return -ENODEV;
-
-	idr_preload(GFP_KERNEL);
-	spin_lock(&accel_minor_lock);
-	index = idr_alloc(&accel_minor_idr, NULL, 0, ACCEL_MAX_MINORS,
-			  GFP_NOWAIT);
-	spin_unlock(&accel_minor_lock);
-	idr_preload_end();
-
-	if (index == -ENOSPC)
-		drm_err(minor->dev, "all %d accel minors are in use\n",
-			ACCEL_MAX_MINORS);
-	return index;
-}
-
-/**
- * accel_minor_free - return the index of a minor to the pool
- * @minor: a minor whose index accel_minor_alloc() reserved
- *
- * Called by the DRM core at the device's final put, once no file can
- * refer to the minor any more.
- */
-void accel_minor_free(struct drm_minor *minor)
-{
-	spin_lock(&accel_minor_lock);
-	idr_remove(&accel_minor_idr, minor->index);
-	spin_unlock(&accel_minor_lock);
-}
-
-/* Store @minor (or NULL) behind its reserved index. */
-static void accel_minor_replace(struct drm_minor *minor, struct drm_minor *to)
-{
-	struct drm_minor *old;
-
-	spin_lock(&accel_minor_lock);
-	old = idr_replace(&accel_minor_idr, to, minor->index);
-	spin_unlock(&accel_minor_lock);
-	WARN_ON(IS_ERR(old));
-}
-
-/**
- * accel_minor_publish - make a registered minor visible to open()
- * @minor: a minor whose index accel_minor_alloc() reserved
- */
-void accel_minor_publish(struct drm_minor *minor)
-{
-	accel_minor_replace(minor, minor);
-}
-
-/**
- * accel_minor_unpublish - hide a minor from open() again
- * @minor: a published minor
- *
- * Opens that start after this fail with -ENODEV; the index stays reserved
- * until accel_minor_free().
- */
-void accel_minor_unpublish(struct drm_minor *minor)
-{
-	accel_minor_replace(minor, NULL);
-}
-
-/**
- * accel_minor_kdev_init - make a minor's struct device an accel device
- * @kdev: the initialised, not yet added, device of @minor
- * @minor: a minor whose index accel_minor_alloc() reserved
- *
- * Sets the devt, class, type and name (accelN) of @kdev.
- *
- * Return: 0 on success or a negative error code.
- */
-int accel_minor_kdev_init(struct device *kdev, struct drm_minor *minor)
+/* Make @kdev, the device of accel minor @minor, the device accelN. */
+static int accel_minor_kdev_init(struct device *kdev, struct drm_minor *minor)
 {
 	if (!accel_class)
 		return -ENODEV;
@@ -174,17 +97,25 @@ int accel_minor_kdev_init(struct device *kdev, struct drm_minor *minor)
 }
 
 /**
- * accel_debugfs_init - create the debugfs directory accel/<N>/ of a minor
- * @minor: the minor being registered
+ * accel_minor_table - the table of accel minor indexes
+ * @table: filled in with the accel core's IDR and its lock, the indexes
+ *	0 .. ACCEL_MAX_MINORS - 1, the debugfs root accel/ and what makes a
+ *	minor's device accelN of class accel
  *
- * Creates the DRM core's files there and calls the driver's
- * &drm_driver.debugfs_init hook.
- *
- * Return: 0 on success or a negative error code.
+ * Called by the DRM core only, which reserves, publishes, withdraws and
+ * frees accel indexes there as it does those of its own minors. With the
+ * core down, a minor's device cannot be made and drm_dev_init() fails
+ * with -ENODEV.
  */
-int accel_debugfs_init(struct drm_minor *minor)
+void accel_minor_table(struct drm_minor_table *table)
 {
-	return drm_debugfs_init(minor, minor->index, accel_debugfs_root);
+	table->idr = &accel_minor_idr;
+	table->lock = &accel_minor_lock;
+	table->start = 0;
+	table->end = ACCEL_MAX_MINORS;
+	table->name = "accel";
+	table->debugfs_root = accel_debugfs_root;
+	table->kdev_init = accel_minor_kdev_init;
 }
 
 /*
@@ -221,8 +152,9 @@ static struct drm_minor *accel_minor_acquire(unsigned int index)
  * finds the device, creates the &drm_file and calls &drm_driver.open. The
  * file holds a reference on the device until drm_release().
  *
- * Return: 0 on success, -ENODEV if no registered device has this minor,
- * -EBUSY for O_EXCL, or the error of &drm_driver.open.
+ * Return: 0 on success, -ENODEV if @inode is not a node of char major 261
+ * or no registered device has its minor, -EBUSY for O_EXCL, or the error
+ * of &drm_driver.open.
  */
 int accel_open(struct inode *inode, struct file *filp)
 {
@@ -230,6 +162,13 @@ int accel_open(struct inode *inode, struct file *filp)
 	struct drm_device *dev;
 	bool global = false;
 	int ret;
+
+	/* a DRM node opens through drm_open(), never into the accel minors */
+	if (imajor(inode) != ACCEL_MAJOR) {
+		pr_err_ratelimited("accel: %s: %s() on char major %u, which is not accel's\n",
+				   module_name(filp->f_op->owner), __func__, imajor(inode));
+		return -ENODEV;
+	}
 
 	minor = accel_minor_acquire(iminor(inode));
 	if (IS_ERR(minor))
@@ -256,6 +195,67 @@ int accel_open(struct inode *inode, struct file *filp)
 	return ret;
 }
 EXPORT_SYMBOL_GPL(accel_open);
+
+/* What an accel device cannot have: a display, a render node, legacy DRM */
+#define ACCEL_EXCLUDED_FEATURES \
+	(DRIVER_MODESET | DRIVER_RENDER | DRIVER_ATOMIC | DRIVER_USE_AGP | \
+	 DRIVER_LEGACY | DRIVER_PCI_DMA | DRIVER_SG | DRIVER_HAVE_DMA | \
+	 DRIVER_HAVE_IRQ | DRIVER_KMS_LEGACY_CONTEXT)
+
+/* What DRM_IOCTL_VERSION copies out and 6.1 does not check for NULL */
+static bool accel_driver_named(const struct drm_driver *driver)
+{
+	return driver->name && driver->desc && driver->date;
+}
+
+static bool accel_fops_open_accel(const struct drm_driver *driver)
+{
+	return driver->fops && driver->fops->open == accel_open;
+}
+
+/**
+ * accel_driver_check - refuse a driver the accel core cannot serve safely
+ * @driver: the driver of a device drm_dev_init() is initialising
+ * @parent: the parent of that device, named in the log
+ *
+ * Called by the DRM core only, for every driver. A DRIVER_COMPUTE_ACCEL
+ * driver must open through accel_open() (DRM_ACCEL_FOPS), have none of
+ * the display, render and legacy features, and give the name, description
+ * and date that DRM_IOCTL_VERSION reports; any other driver must not open
+ * through accel_open(). Otherwise an accel node would open a GPU's minor,
+ * or the reverse.
+ *
+ * Return: 0, or -EINVAL with one error naming the driver.
+ */
+int accel_driver_check(const struct drm_driver *driver, struct device *parent)
+{
+	u32 features = driver->driver_features;
+
+	if (!(features & DRIVER_COMPUTE_ACCEL)) {
+		if (!accel_fops_open_accel(driver))
+			return 0;
+		dev_err(parent, "%s: accel_open() opens accel nodes only, the driver has no DRIVER_COMPUTE_ACCEL\n",
+			driver->name);
+		return -EINVAL;
+	}
+
+	if (features & ACCEL_EXCLUDED_FEATURES) {
+		dev_err(parent, "%s: DRIVER_COMPUTE_ACCEL cannot be combined with driver features 0x%x\n",
+			driver->name, features & ACCEL_EXCLUDED_FEATURES);
+		return -EINVAL;
+	}
+	if (!accel_fops_open_accel(driver)) {
+		dev_err(parent, "%s: an accel driver's file operations must open with accel_open() (DRM_ACCEL_FOPS)\n",
+			driver->name);
+		return -EINVAL;
+	}
+	if (!accel_driver_named(driver)) {
+		dev_err(parent, "%s: an accel driver needs a name, desc and date for DRM_IOCTL_VERSION\n",
+			driver->name);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /*
  * The open of char major 261: hand the file over to the driver's own

@@ -219,10 +219,8 @@ static void dummy_accel_debugfs_init(struct drm_minor *minor)
 				 minor->debugfs_root, minor);
 }
 
-static const struct file_operations dummy_accel_fops = {
-	.owner = THIS_MODULE,
-	DRM_ACCEL_FOPS,
-};
+/* mmap() fails with -ENODEV: the device has no GEM, so no buffers to map */
+DEFINE_DRM_ACCEL_FOPS(dummy_accel_fops);
 
 static const struct drm_driver dummy_accel_drm_driver = {
 	.driver_features	= DRIVER_COMPUTE_ACCEL,

@@ -14,6 +14,7 @@
 #include <drm/drm.h>
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
+#include <drm/drm_file.h>
 
 #include "accel_kunit_helpers.h"
 
@@ -62,6 +63,18 @@ static void accel_test_compat_ioctl_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EACCES, f->f_op->compat_ioctl(f, *cmd, t->user_page));
 }
 
+/* Unplugged, as natively: -ENODEV, not the allow-list's -EACCES */
+static void accel_test_compat_ioctl_unplugged(struct kunit *test)
+{
+	const unsigned int *cmd = test->param_value;
+	struct accel_test *t = test->priv;
+	struct file *f = accel_test_compat_file(test);
+	struct drm_file *file = f->private_data;
+
+	drm_dev_unplug(file->minor->dev);
+	KUNIT_EXPECT_EQ(test, -ENODEV, f->f_op->compat_ioctl(f, *cmd, t->user_page));
+}
+
 /* struct drm_version as a 32-bit process lays it out: pointers are __u32 */
 struct accel_test_version32 {
 	int version_major;
@@ -91,6 +104,7 @@ static void accel_test_compat_ioctl_version(struct kunit *test)
 static struct kunit_case accel_compat_cases[] = {
 	KUNIT_CASE_PARAM(accel_test_compat_ioctl_refused, accel_compat_refused_gen_params),
 	KUNIT_CASE(accel_test_compat_ioctl_version),
+	KUNIT_CASE_PARAM(accel_test_compat_ioctl_unplugged, accel_compat_refused_gen_params),
 	{}
 };
 

@@ -6,29 +6,32 @@
 
 #include <kunit/test.h>
 #include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/spinlock.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_ioctl.h>
 
+#include "../../gpu/drm/drm_internal.h"
 #include "accel_kunit_helpers.h"
+
+/* No accel index is held, not even one reserved without a minor behind it. */
+static bool accel_test_no_index_held(void)
+{
+	struct drm_minor_table table;
+	bool empty;
+
+	accel_minor_table(&table);
+	spin_lock(table.lock);
+	empty = idr_is_empty(table.idr);
+	spin_unlock(table.lock);
+	return empty;
+}
 
 static const struct file_operations accel_test_major_fops = {
 	.owner = THIS_MODULE,
-};
-
-static const struct file_operations accel_test_gpu_fops = {
-	.owner = THIS_MODULE,
-	.open = drm_open,
-	.release = drm_release,
-	.unlocked_ioctl = drm_ioctl,
-};
-
-static const struct drm_driver accel_test_gpu_driver = {
-	.driver_features = DRIVER_RENDER,
-	.fops = &accel_test_gpu_fops,
-	.name = "accel_kunit_gpu",
 };
 
 /*
@@ -51,6 +54,7 @@ static void accel_test_core_init_failure(struct kunit *test)
 
 	accel_core_exit();
 	t->core_down = true;
+	KUNIT_EXPECT_TRUE(test, accel_test_no_index_held());
 	KUNIT_ASSERT_EQ(test, 0, __register_chrdev(ACCEL_MAJOR, 0, ACCEL_MAX_MINORS,
 						   "accel_kunit", &accel_test_major_fops));
 	t->major_held = true;

@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Opening and closing accel nodes: the driver hooks, the drm_file, and
- * unregistered, unplugged and exclusive opens.
+ * Opening and closing accel nodes: the driver hooks, the drm_file,
+ * unregistered, unplugged and exclusive opens, the open functions of DRM
+ * and accel each refusing the other's nodes, and mmap without GEM.
  */
 
 #include <kunit/test.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_device.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
+#include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
 
 #include "accel_kunit_helpers.h"
@@ -128,6 +132,84 @@ static void accel_test_unplug_with_open_file(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, index, next->accel->index);
 }
 
+/*
+ * drm_open() reached through an accel node, as with a driver that kept
+ * DRM's fops, must not look minor N up in DRM's table: that is the
+ * primary minor of a GPU, with DRM master to take. It refuses every node
+ * not on DRM's major.
+ */
+static void accel_test_drm_open_refuses_accel_node(struct kunit *test)
+{
+	struct drm_device *gpu;
+	struct file *f;
+	int ret;
+
+	gpu = accel_test_dev_alloc(test, &accel_test_gpu_driver);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(gpu));
+	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(gpu, 0));
+
+	f = accel_test_open_path(test, MKDEV(ACCEL_MAJOR, gpu->primary->index));
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	ret = drm_open(file_inode(f), f);
+	if (!ret)
+		drm_release(file_inode(f), f);
+	KUNIT_EXPECT_EQ(test, -ENODEV, ret);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&gpu->open_count));
+}
+
+/* and accel_open() reached through a DRM node must not open accelN */
+static void accel_test_accel_open_refuses_drm_node(struct kunit *test)
+{
+	struct drm_device *dev = accel_test_dev_register(test);
+	struct accel_test *t = test->priv;
+	struct file *f;
+	int ret;
+
+	f = accel_test_open_path(test, MKDEV(DRM_MAJOR, dev->accel->index));
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	ret = accel_open(file_inode(f), f);
+	if (!ret)
+		drm_release(file_inode(f), f);
+	KUNIT_EXPECT_EQ(test, -ENODEV, ret);
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&t->opens));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&dev->open_count));
+}
+
+/* The members later kernels give DRM_ACCEL_FOPS: ported drivers keep mmap */
+static void accel_test_fops_members(struct kunit *test)
+{
+	static const struct file_operations fops = { DRM_ACCEL_FOPS };
+
+	KUNIT_EXPECT_TRUE(test, fops.open == accel_open);
+	KUNIT_EXPECT_TRUE(test, fops.release == drm_release);
+	KUNIT_EXPECT_TRUE(test, fops.unlocked_ioctl == drm_ioctl);
+	KUNIT_EXPECT_TRUE(test, fops.compat_ioctl == drm_compat_ioctl);
+	KUNIT_EXPECT_TRUE(test, fops.poll == drm_poll);
+	KUNIT_EXPECT_TRUE(test, fops.read == drm_read);
+	KUNIT_EXPECT_TRUE(test, fops.llseek == noop_llseek);
+	KUNIT_EXPECT_TRUE(test, fops.mmap == drm_gem_mmap);
+}
+
+/* mmap() through DRM_ACCEL_FOPS on a device without GEM: no buffers */
+static void accel_test_mmap_without_gem(struct kunit *test)
+{
+	struct drm_device *dev = accel_test_dev_register(test);
+	unsigned long addr;
+	struct file *f;
+	int ret;
+
+	KUNIT_ASSERT_FALSE(test, drm_core_check_feature(dev, DRIVER_GEM));
+	ret = accel_test_attach_mm(test);
+	if (ret)
+		kunit_skip(test, "no user address space to map into (%d)", ret);
+	f = accel_test_open(test, dev->accel->index, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	KUNIT_ASSERT_TRUE(test, f->f_op->mmap == drm_gem_mmap);
+
+	addr = vm_mmap(f, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	KUNIT_EXPECT_EQ(test, (long)-ENODEV, (long)addr);
+}
+
 static struct kunit_case accel_file_cases[] = {
 	KUNIT_CASE(accel_test_open_calls_driver_open),
 	KUNIT_CASE(accel_test_open_unused_minor),
@@ -135,6 +217,10 @@ static struct kunit_case accel_file_cases[] = {
 	KUNIT_CASE(accel_test_open_unplugged),
 	KUNIT_CASE(accel_test_open_excl),
 	KUNIT_CASE(accel_test_unplug_with_open_file),
+	KUNIT_CASE(accel_test_drm_open_refuses_accel_node),
+	KUNIT_CASE(accel_test_accel_open_refuses_drm_node),
+	KUNIT_CASE(accel_test_fops_members),
+	KUNIT_CASE(accel_test_mmap_without_gem),
 	{}
 };
 

@@ -65,6 +65,21 @@ const struct file_operations accel_test_fops = {
 	DRM_ACCEL_FOPS,
 };
 
+const struct file_operations accel_test_gpu_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+};
+
+const struct drm_driver accel_test_gpu_driver = {
+	.driver_features = DRIVER_RENDER,
+	.fops = &accel_test_gpu_fops,
+	.name = "accel_kunit_gpu",
+	.desc = "accel core KUnit test GPU",
+	.date = "20261126",
+};
+
 const struct drm_driver accel_test_driver = {
 	.driver_features = DRIVER_COMPUTE_ACCEL,
 	.open = accel_test_driver_open,
@@ -305,6 +320,28 @@ void accel_test_close(struct kunit *test, struct file *f)
 		if (t->files[i] == f)
 			t->files[i] = NULL;
 	__fput_sync(f);
+}
+
+/*
+ * An O_PATH file of a node for char device @devt: its inode is the node's,
+ * but no open ran, so a test can call an open function on it directly.
+ * Such a file has no release; closed by accel_test_exit() otherwise.
+ */
+struct file *accel_test_open_path(struct kunit *test, dev_t devt)
+{
+	struct accel_test *t = test->priv;
+	struct file *f;
+	char name[24];
+
+	if (t->nfiles == ACCEL_TEST_MAX_FILES) {
+		KUNIT_FAIL(test, "more than %d files open", ACCEL_TEST_MAX_FILES);
+		return ERR_PTR(-EMFILE);
+	}
+	snprintf(name, sizeof(name), "path_%u_%u", MAJOR(devt), MINOR(devt));
+	f = accel_test_open_devt(t->mnt, name, devt, O_PATH);
+	if (!IS_ERR(f))
+		t->files[t->nfiles++] = f;
+	return f;
 }
 
 long accel_test_ioctl(struct file *f, unsigned int cmd)

@@ -53,6 +53,9 @@ struct accel_test {
 /* A DRIVER_COMPUTE_ACCEL driver counting its opens and postcloses */
 extern const struct drm_driver accel_test_driver;
 extern const struct file_operations accel_test_fops;
+/* A GPU driver: primary and render minors, DRM's own file operations */
+extern const struct drm_driver accel_test_gpu_driver;
+extern const struct file_operations accel_test_gpu_fops;
 
 int accel_test_init(struct kunit *test);
 void accel_test_exit(struct kunit *test);
@@ -70,6 +73,7 @@ struct file *accel_test_open_node(struct vfsmount *mnt, unsigned int index,
 struct file *accel_test_open(struct kunit *test, unsigned int index,
 			     int flags);
 void accel_test_close(struct kunit *test, struct file *f);
+struct file *accel_test_open_path(struct kunit *test, dev_t devt);
 
 long accel_test_ioctl(struct file *f, unsigned int cmd);
 int accel_test_attach_mm(struct kunit *test);

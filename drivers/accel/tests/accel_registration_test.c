@@ -1,28 +1,72 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Registering an accel device: its accelN struct device, no DRM minors,
- * its debugfs directory, and the driver features it cannot be combined with.
+ * its debugfs directory, and the drivers drm_dev_init() refuses: features
+ * an accel device cannot have, file operations that open the wrong kind of
+ * node, and no identity for DRM_IOCTL_VERSION.
  */
 
 #include <kunit/test.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
+#include <linux/string.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
 
 #include "accel_kunit_helpers.h"
 
-static const struct drm_driver accel_test_render_driver = {
-	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_RENDER,
-	.fops = &accel_test_fops,
-	.name = "accel_kunit_render",
+struct accel_test_feature {
+	u32 feature;
+	const char *name;
 };
 
-static const struct drm_driver accel_test_modeset_driver = {
-	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_MODESET,
-	.fops = &accel_test_fops,
-	.name = "accel_kunit_modeset",
+#define ACCEL_TEST_FEATURE(f) { .feature = f, .name = #f }
+
+/* Display, render node, atomic modesetting and every legacy feature */
+static const struct accel_test_feature accel_test_excluded_features[] = {
+	ACCEL_TEST_FEATURE(DRIVER_RENDER),
+	ACCEL_TEST_FEATURE(DRIVER_MODESET),
+	ACCEL_TEST_FEATURE(DRIVER_ATOMIC),
+	ACCEL_TEST_FEATURE(DRIVER_USE_AGP),
+	ACCEL_TEST_FEATURE(DRIVER_LEGACY),
+	ACCEL_TEST_FEATURE(DRIVER_PCI_DMA),
+	ACCEL_TEST_FEATURE(DRIVER_SG),
+	ACCEL_TEST_FEATURE(DRIVER_HAVE_DMA),
+	ACCEL_TEST_FEATURE(DRIVER_HAVE_IRQ),
+	ACCEL_TEST_FEATURE(DRIVER_KMS_LEGACY_CONTEXT),
+};
+
+static void accel_test_feature_desc(const struct accel_test_feature *f,
+				    char *desc)
+{
+	strscpy(desc, f->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(accel_test_excluded_features, accel_test_excluded_features,
+		  accel_test_feature_desc);
+
+/* A copy of accel_test_driver for the test to change, freed by KUnit. */
+static struct drm_driver *accel_test_driver_copy(struct kunit *test)
+{
+	struct drm_driver *drv;
+
+	drv = kunit_kmalloc(test, sizeof(*drv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, drv);
+	*drv = accel_test_driver;
+	return drv;
+}
+
+/* An accel driver converted from a render driver that kept DRM's fops */
+static const struct file_operations accel_test_drm_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.mmap = drm_gem_mmap,
 };
 
 /*
@@ -90,18 +134,76 @@ static void accel_test_unregister_removes_kdev(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, device_is_registered(dev->accel->kdev));
 }
 
-static void accel_test_dev_alloc_rejects_render(struct kunit *test)
+static void accel_test_dev_alloc_rejects_feature(struct kunit *test)
 {
-	struct drm_device *dev = accel_test_dev_alloc(test, &accel_test_render_driver);
+	const struct accel_test_feature *f = test->param_value;
+	struct drm_driver *drv = accel_test_driver_copy(test);
 
-	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(dev));
+	drv->driver_features |= f->feature;
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
 }
 
-static void accel_test_dev_alloc_rejects_modeset(struct kunit *test)
+/*
+ * With DRM's fops, /dev/accel/accelN would reach DRM minor N: the primary
+ * minor of the GPU registered first, with DRM master to take.
+ */
+static void accel_test_dev_alloc_rejects_drm_fops(struct kunit *test)
 {
-	struct drm_device *dev = accel_test_dev_alloc(test, &accel_test_modeset_driver);
+	struct drm_driver *drv = accel_test_driver_copy(test);
+	struct drm_device *gpu;
 
-	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(dev));
+	gpu = accel_test_dev_alloc(test, &accel_test_gpu_driver);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(gpu));
+	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(gpu, 0));
+
+	drv->fops = &accel_test_drm_fops;
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+	drv->fops = NULL;
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+}
+
+/* and the reverse: a GPU's node must not open an accel minor */
+static void accel_test_dev_alloc_rejects_gpu_with_accel_fops(struct kunit *test)
+{
+	struct drm_driver *drv = kunit_kmalloc(test, sizeof(*drv), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, drv);
+	*drv = accel_test_gpu_driver;
+	drv->fops = &accel_test_fops;
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+}
+
+/*
+ * GPU drivers are not held to what accel drivers are: one with a name
+ * only, or without file operations (as i915's mock device), still
+ * initialises.
+ */
+static void accel_test_dev_alloc_gpu_unchecked(struct kunit *test)
+{
+	struct drm_driver *drv = kunit_kzalloc(test, sizeof(*drv), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, drv);
+	drv->driver_features = DRIVER_RENDER;
+	drv->fops = &accel_test_gpu_fops;
+	drv->name = "accel_kunit_gpu";
+	KUNIT_EXPECT_EQ(test, 0, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+	drv->fops = NULL;
+	KUNIT_EXPECT_EQ(test, 0, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+}
+
+/* DRM_IOCTL_VERSION copies out name, date and desc; 6.1 WARNs on NULL */
+static void accel_test_dev_alloc_rejects_no_identity(struct kunit *test)
+{
+	struct drm_driver *drv = accel_test_driver_copy(test);
+
+	drv->date = NULL;
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+	*drv = accel_test_driver;
+	drv->desc = NULL;
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+	*drv = accel_test_driver;
+	drv->name = NULL;
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
 }
 
 static struct kunit_case accel_registration_cases[] = {
@@ -109,8 +211,12 @@ static struct kunit_case accel_registration_cases[] = {
 	KUNIT_CASE(accel_test_register_no_drm_minors),
 	KUNIT_CASE(accel_test_register_debugfs_dir),
 	KUNIT_CASE(accel_test_unregister_removes_kdev),
-	KUNIT_CASE(accel_test_dev_alloc_rejects_render),
-	KUNIT_CASE(accel_test_dev_alloc_rejects_modeset),
+	KUNIT_CASE_PARAM(accel_test_dev_alloc_rejects_feature,
+			 accel_test_excluded_features_gen_params),
+	KUNIT_CASE(accel_test_dev_alloc_rejects_drm_fops),
+	KUNIT_CASE(accel_test_dev_alloc_rejects_gpu_with_accel_fops),
+	KUNIT_CASE(accel_test_dev_alloc_rejects_no_identity),
+	KUNIT_CASE(accel_test_dev_alloc_gpu_unchecked),
 	{}
 };
 
