@@ -133,6 +133,23 @@ static void accel_test_unplug_with_open_file(struct kunit *test)
 }
 
 /*
+ * Call @open directly on an O_PATH file of char device @devt, as the char
+ * device layer would on an open(2) of the node; undo it if it succeeds.
+ */
+static int accel_test_call_open(struct kunit *test, dev_t devt,
+				int (*open)(struct inode *inode, struct file *filp))
+{
+	struct file *f = accel_test_open_path(test, devt);
+	int ret;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	ret = open(file_inode(f), f);
+	if (!ret)
+		drm_release(file_inode(f), f);
+	return ret;
+}
+
+/*
  * drm_open() reached through an accel node, as with a driver that kept
  * DRM's fops, must not look minor N up in DRM's table: that is the
  * primary minor of a GPU, with DRM master to take. It refuses every node
@@ -141,19 +158,14 @@ static void accel_test_unplug_with_open_file(struct kunit *test)
 static void accel_test_drm_open_refuses_accel_node(struct kunit *test)
 {
 	struct drm_device *gpu;
-	struct file *f;
-	int ret;
 
 	gpu = accel_test_dev_alloc(test, &accel_test_gpu_driver);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(gpu));
 	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(gpu, 0));
 
-	f = accel_test_open_path(test, MKDEV(ACCEL_MAJOR, gpu->primary->index));
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
-	ret = drm_open(file_inode(f), f);
-	if (!ret)
-		drm_release(file_inode(f), f);
-	KUNIT_EXPECT_EQ(test, -ENODEV, ret);
+	KUNIT_EXPECT_EQ(test, -ENODEV,
+			accel_test_call_open(test, MKDEV(ACCEL_MAJOR, gpu->primary->index),
+					     drm_open));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&gpu->open_count));
 }
 
@@ -162,15 +174,10 @@ static void accel_test_accel_open_refuses_drm_node(struct kunit *test)
 {
 	struct drm_device *dev = accel_test_dev_register(test);
 	struct accel_test *t = test->priv;
-	struct file *f;
-	int ret;
 
-	f = accel_test_open_path(test, MKDEV(DRM_MAJOR, dev->accel->index));
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
-	ret = accel_open(file_inode(f), f);
-	if (!ret)
-		drm_release(file_inode(f), f);
-	KUNIT_EXPECT_EQ(test, -ENODEV, ret);
+	KUNIT_EXPECT_EQ(test, -ENODEV,
+			accel_test_call_open(test, MKDEV(DRM_MAJOR, dev->accel->index),
+					     accel_open));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&t->opens));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&dev->open_count));
 }
