@@ -6,15 +6,24 @@
 
 SHELL := /bin/bash
 H := harness
+# ARCH picks the guest of make run, boot and shell: um (the default, fast)
+# or x86_64 (QEMU, SMP). Neither it nor any other variable of this command
+# line reaches the kernel makes the harness runs (each gets its own ARCH):
+# the recipes pass what they need explicitly.
+GUEST_ARCH := $(or $(ARCH),um)
+unexport ARCH
+MAKEOVERRIDES :=
 
 .PHONY: help run check boot shell build kunit clean
 
 help:
-	@echo "make run     build, boot, show /dev/accel/accel0 working"
+	@echo "make run [ARCH=x86_64]"
+	@echo "            build, boot, show /dev/accel/accel0 working (UML, or x86_64 SMP under QEMU)"
 	@echo "make check   run every test; ends with 'N passed, N failed'"
-	@echo "make boot RUN=<program> [MODPARAMS=...]"
+	@echo "make boot [ARCH=x86_64] RUN=<program> [MODPARAMS=...]"
 	@echo "             run a host program as root in the booted kernel"
-	@echo "make shell   an interactive shell in the booted kernel"
+	@echo "make shell [ARCH=x86_64]"
+	@echo "            an interactive shell in the booted kernel"
 	@echo "make kunit   the KUnit suites (kunit.py --kunitconfig=drivers/accel)"
 	@echo "make series  export the series to out/series/ (series-check: git am + build each)"
 	@echo "make lint    checkpatch --strict, sparse, W=1, kernel-doc, uapi header test"
@@ -24,16 +33,16 @@ help:
 	@echo "make clean   remove out/ (the cache stays)"
 
 run:
-	@$(H)/run.sh
+	@GUEST_ARCH="$(GUEST_ARCH)" $(H)/run.sh
 
 check:
 	@$(H)/check.sh
 
 boot:
-	@RUN="$(RUN)" MODPARAMS="$(MODPARAMS)" $(H)/boot-cmd.sh
+	@GUEST_ARCH="$(GUEST_ARCH)" RUN="$(RUN)" MODPARAMS="$(MODPARAMS)" $(H)/boot-cmd.sh
 
 shell:
-	@MODPARAMS="$(MODPARAMS)" $(H)/boot-cmd.sh --shell
+	@GUEST_ARCH="$(GUEST_ARCH)" MODPARAMS="$(MODPARAMS)" $(H)/boot-cmd.sh --shell
 
 kunit:
 	@$(H)/kunit.sh

@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make boot RUN=<program> [MODPARAMS=...] and make shell: bring the kernel
-# up to date (progress on stderr), then run the program in the guest and
-# exit with its status.
+# make boot [ARCH=x86_64] RUN=<program> [MODPARAMS=...] and make shell:
+# bring the kernel of the guest ($GUEST_ARCH: um, the default, or x86_64
+# under QEMU) up to date (progress on stderr), then run the program in the
+# guest and exit with its status.
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
+arch=${GUEST_ARCH:-um}
+boot=$(boot_script "$arch")
 if [ "${1:-}" = --shell ]; then
 	start_log shell >&2
-	prepare_kernel 1 5 >&2
-	phase 5/5 "guest shell" >&2
-	exec "$TOP/harness/boot.sh" --shell
+	prepare_kernel 1 5 "$arch" >&2
+	phase 5/5 "guest shell ($arch)" >&2
+	exec "$boot" --shell
 fi
 [ -n "${RUN:-}" ] || die "usage: make boot RUN=<program> [MODPARAMS=\"...\"]"
 [ -f "$RUN" ] || die "RUN=$RUN: no such file"
 RUN=$(realpath "$RUN")
 start_log boot >&2
-prepare_kernel 1 5 >&2
-phase 5/5 "booting: $RUN${MODPARAMS:+ (dummy_accel $MODPARAMS)}" >&2
-exec "$TOP/harness/boot.sh" "$RUN"
+prepare_kernel 1 5 "$arch" >&2
+phase 5/5 "booting ($arch): $RUN${MODPARAMS:+ (dummy_accel $MODPARAMS)}" >&2
+exec "$boot" "$RUN"

@@ -31,70 +31,17 @@ O=$STATE/build-uml
 LINUX=$O/linux
 [ -x "$LINUX" ] || die "no UML kernel at $LINUX: run 'make build' first"
 ROOT=$STATE/root-uml
+source "$TOP/harness/guest-root.sh"
 
-# The root is rebuilt when the kernel or its modules change.
-make_root() {
-	local stamp release
-	# a change to a module (drm.ko, say) relinks neither linux nor
-	# modules.order: every module's mtime is part of the stamp
-	stamp=$({ stat -c %Y "$LINUX" "$O/modules.order" "$TOP/harness/guest/init"
-		  find "$O" -name '*.ko' -printf '%T@ %p\n' | sort; } 2>/dev/null | sha1sum)
-	[ "$(cat "$ROOT/.stamp" 2>/dev/null)" = "$stamp" ] && return 0
-	rm -rf "$ROOT"
-	mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,root,etc,job,lib,usr}
-	ln -s bin "$ROOT/sbin"; ln -s ../bin "$ROOT/usr/bin"; ln -s ../bin "$ROOT/usr/sbin"
-	cp /bin/busybox "$ROOT/bin/busybox"
-	local a
-	for a in $(/bin/busybox --list); do
-		[ -e "$ROOT/bin/$a" ] || ln -s busybox "$ROOT/bin/$a"
-	done
-	echo 'root:x:0:0:root:/root:/bin/sh' >"$ROOT/etc/passwd"
-	echo 'nobody:x:65534:65534:nobody:/:/bin/false' >>"$ROOT/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$ROOT/etc/group"
-	cp "$TOP/harness/guest/init" "$ROOT/init"
-	logged "modules_install" make -C "$TREE" ARCH=um O="$O" \
-		INSTALL_MOD_PATH="$ROOT" modules_install
-	release=$(cat "$O/include/config/kernel.release")
-	logged "depmod" depmod -b "$ROOT" "$release"
-	echo "$stamp" >"$ROOT/.stamp"
-}
-
-# The kselftests change without the kernel changing: copy them every time.
-copy_kselftests() {
-	rm -rf "$ROOT/kselftest"
-	[ ! -d "$STATE/kselftest-uml" ] || cp -a "$STATE/kselftest-uml" "$ROOT/kselftest"
-}
-
-# Copy the program, and the shared libraries of a dynamic one, into /job.
-stage_job() {
-	local prog=$1 lib
-	rm -rf "$ROOT/job"; mkdir -p "$ROOT/job"
-	cp "$prog" "$ROOT/job/"
-	chmod +x "$ROOT/job/$(basename "$prog")"
-	if ldd "$prog" >/dev/null 2>&1; then
-		for lib in $(ldd "$prog" 2>/dev/null | grep -o '/[^ ]*'); do
-			mkdir -p "$ROOT$(dirname "$lib")"
-			cp -L "$lib" "$ROOT$lib"
-		done
-	fi
-}
-
-make_root
-copy_kselftests
+guest_root um "$O" "$ROOT"
+guest_kselftests "$ROOT" "$STATE/kselftest-uml"
 if [ -n "$shell" ]; then
-	stage_job /bin/true
+	JOB_SHELL=1 guest_job "$ROOT" /bin/true
 else
 	prog=${1:?usage: boot.sh [--noload] [--shell] PROGRAM [ARGS...]}; shift
 	[ -f "$prog" ] || die "RUN=$prog: no such file"
-	stage_job "$prog"
+	JOB_NOLOAD=$noload guest_job "$ROOT" "$prog" "$@"
 fi
-{
-	printf 'MODPARAMS=%q\n' "${MODPARAMS:-}"
-	printf 'JOB_PROG=%q\n' "$(basename "${prog:-true}")"
-	printf 'JOB_ARGS=%q\n' "$*"
-	printf 'JOB_NOLOAD=%q\n' "$noload"
-	printf 'JOB_SHELL=%q\n' "$shell"
-} >"$ROOT/job/env"
 
 umldir=$(mktemp -d "${TMPDIR:-/tmp}/accel-uml.XXXXXX")
 trap 'rm -rf "$umldir"' EXIT
@@ -138,20 +85,11 @@ rc=0
 wait "$pid" || rc=$?
 wait "$tailpid" 2>/dev/null || :
 
-# splats FILE WHAT: print the kernel reports in FILE; fail if there are any
-splats() {
-	grep -nE "$SPLAT_RE" "$1" >"$umldir/splats" || return 0
-	echo "boot: kernel reports in $2:" >&2
-	sed 's/^/  | /' "$umldir/splats" | head -n 40 >&2
-	cp "$1" "$OUT/log/dmesg-splat.log"
-	echo "boot: full log in $OUT/log/dmesg-splat.log" >&2
-	return 1
-}
 if [ -n "$stalled" ]; then
 	cp "$umldir/stall-bt.txt" "$OUT/log/stall-bt.log"
 	echo "boot: the guest did not finish in ${BOOT_TIMEOUT:-900}s: killed; its stack: $OUT/log/stall-bt.log" >&2
 	grep -E '^#[0-9]+ ' "$umldir/stall-bt.txt" | head -n 20 | sed 's/^/  | /' >&2
-	splats "$cons" "the console of the stalled guest" || :
+	guest_splats "$cons" "the console of the stalled guest" || :
 	if grep -q flush_tlb_kernel_range "$umldir/stall-bt.txt"; then
 		echo "boot: the stack is the known UML livelock in flush_tlb_kernel_range()" >&2
 		outcome stall-livelock
@@ -164,7 +102,7 @@ fi
 # failure, whatever the program said.
 if [ ! -f "$ROOT/job/status" ] || [ ! -f "$ROOT/job/dmesg" ]; then
 	echo "boot: the guest died before the job finished (UML exit status $rc; no $([ -f "$ROOT/job/status" ] && echo 'kernel log' || echo 'exit status'))" >&2
-	splats "$cons" "the console" || :
+	guest_splats "$cons" "the console" || :
 	exit 1
 fi
 status=$(cat "$ROOT/job/status")
@@ -174,7 +112,7 @@ if [ "$rc" -ne 0 ]; then
 	exit 1
 fi
 # Any kernel report fails the run, whatever the program said.
-if ! splats "$ROOT/job/dmesg" dmesg; then
+if ! guest_splats "$ROOT/job/dmesg" dmesg; then
 	outcome reports
 	exit 1
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # build NAME [make targets...]: build the composed tree out of tree in
-# $STATE/build-NAME with the fragments listed for NAME below, through ccache.
+# $STATE/build-NAME from the base configuration and the fragments listed
+# for NAME below, through ccache.
 # The build directory is kept and reused, so a rebuild is incremental.
 source "$(dirname "$0")/lib.sh"
 base_key
@@ -9,7 +10,8 @@ take_lock
 
 name=${1:?usage: build.sh NAME [targets]}; shift
 case $name in
-uml)	arch=um; frags=(uml.config accel.config) ;;
+uml)	arch=um baseconf=defconfig frags=(uml.config accel.config) ;;
+x86_64)	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config accel.config) ;;
 *)	die "unknown build configuration '$name'" ;;
 esac
 [ -z "${FRAGMENTS:-}" ] || read -r -a frags <<<"$FRAGMENTS"
@@ -45,7 +47,7 @@ stamp=$(cat "${frag_paths[@]}" | sha1sum | cut -c1-12)
 # of an option, so merge the fragments anew each time and check nothing.
 if [ ! -f "$O/.config" ] || [ -n "${PARTIAL_SERIES:-}" ] ||
    [ "$(cat "$O/.frag-stamp" 2>/dev/null)" != "$stamp" ]; then
-	logged "defconfig ($name)" "${MAKE[@]}" defconfig
+	logged "$baseconf ($name)" "${MAKE[@]}" "$baseconf"
 	logged "merge_config ($name)" env ARCH=$arch "$TREE/scripts/kconfig/merge_config.sh" \
 		-m -O "$O" "$O/.config" "${frag_paths[@]}"
 	echo "$stamp" >"$O/.frag-stamp"

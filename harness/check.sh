@@ -13,7 +13,7 @@ start_log check
 export LOG_STARTED=1
 export RESULTS=$OUT/results.txt
 : >"$RESULTS"
-total=13
+total=14
 prepare_kernel 1 $total
 # make check's own counting must catch the runs that went wrong
 "$TOP/harness/selfcheck.sh" || :
@@ -89,7 +89,47 @@ else
 fi
 say "      kselftests took $((SECONDS - t))s"
 
-phase 8/$total "kselftests on the host, which has no accel device: every test skips"
+phase 8/$total "x86_64 SMP guest under QEMU (2 vCPUs, PREEMPT): the kselftests 64-bit and 32-bit"
+t=$SECONDS
+build_x86_64_and_kselftests
+say "      x86_64 kernel and 32-bit kselftests built in $((SECONDS - t))s"
+t=$SECONDS
+log=$OUT/log/kselftest-x86_64.log
+BOOT_OUTCOME=$OUT/log/kselftest-x86_64.outcome BOOT_TIMEOUT=1500 \
+	"$TOP/harness/boot-x86_64.sh" "$TOP/harness/guest/kselftests.sh" >"$log" 2>&1 || :
+out=$(cat "$OUT/log/kselftest-x86_64.outcome" 2>/dev/null || echo died)
+grep -m1 'qemu: ' "$log" | tr -d '\r' || :
+TAP_LAYER=kselftest-x86_64 count_tap "$log"
+tr -d '\r' <"$log" | grep -E '^(@@ksft-dir|=== .*: [0-9]+s$)' | sed 's/^/      /' || :
+if [ "$out" = "status 0" ]; then
+	tally "kselftest-x86_64: the guest ran them all, 64-bit and 32-bit, exit status 0, no kernel report" pass
+else
+	tail -n 30 "$log" | sed 's/^/      | /'
+	tally "kselftest-x86_64: the guest ran them all, 64-bit and 32-bit ($out, log $log)" fail
+fi
+# Side by side: each test has the same result from a 32-bit process, whose
+# core ioctls go through drm_compat_ioctl(), as from a 64-bit one.
+awk -F'\t' '
+	{ split($2, a, ": "); l = a[1]; n = substr($2, length(l) + 3) }
+	l ~ /^kselftest-x86_64\// { p = substr(l, 18); r64[p ": " n] = $1; progs[p] = 1 }
+	l ~ /^kselftest-x86_64-m32\// { p = substr(l, 22); r32[p ": " n] = $1; progs[p] = 1 }
+	END {
+		for (k in r64) if (r32[k] != r64[k]) printf "%s: 64-bit %s, 32-bit %s\n", k, r64[k], (k in r32 ? r32[k] : "missing")
+		for (k in r32) if (!(k in r64)) printf "%s: 64-bit missing, 32-bit %s\n", k, r32[k]
+	}' "$RESULTS" >"$OUT/log/kselftest-x86_64-compare.txt"
+for p in $progs; do
+	printf '      %-24s 64-bit %s   32-bit %s\n' "$p" \
+		"$(grep -c "^pass	kselftest-x86_64/$p: " "$RESULTS") passed" \
+		"$(grep -c "^pass	kselftest-x86_64-m32/$p: " "$RESULTS") passed"
+done
+if [ -s "$OUT/log/kselftest-x86_64-compare.txt" ] || ! grep -q "^pass	kselftest-x86_64-m32/" "$RESULTS"; then
+	tally "kselftest-x86_64: the 32-bit results equal the 64-bit ones" fail "$OUT/log/kselftest-x86_64-compare.txt"
+else
+	tally "kselftest-x86_64: the 32-bit results equal the 64-bit ones" pass
+fi
+say "      x86_64 kselftests took $((SECONDS - t))s"
+
+phase 9/$total "kselftests on the host, which has no accel device: every test skips"
 [ -n "$progs" ] || tally "host: accel kselftests installed" fail
 for tst in $progs; do
 	"$STATE/kselftest-uml/accel/$tst" >"$OUT/log/host-$tst.log" 2>&1 || :
@@ -103,7 +143,7 @@ for tst in $progs; do
 	fi
 done
 
-phase 9/$total "boot contract: make boot RUN=<program> exits with the program's status"
+phase 10/$total "boot contract: make boot [ARCH=x86_64] RUN=<program> exits with the program's status"
 # contract PROGRAM STATUS: through what make boot runs, the guest ran
 # PROGRAM and the command returned its STATUS
 contract() {
@@ -112,17 +152,19 @@ contract() {
 		>"$OUT/log/contract.log" 2>&1 || rc=$?
 	out=$(cat "$OUT/log/contract.outcome" 2>/dev/null || :)
 	if [ "$rc" -eq "$2" ] && [ "$out" = "status $2" ] && { [ -z "${3:-}" ] || grep -q "$3" "$OUT/log/contract.log"; }; then
-		tally "contract: make boot RUN=$(basename "$1") exits $2, the program's status" pass
+		tally "contract: make boot ARCH=${GUEST_ARCH:-um} RUN=$(basename "$1") exits $2, the program's status" pass
 	else
-		tally "contract: make boot RUN=$(basename "$1") exits $2, the program's status (got $rc, $out)" \
+		tally "contract: make boot ARCH=${GUEST_ARCH:-um} RUN=$(basename "$1") exits $2, the program's status (got $rc, $out)" \
 			fail "$OUT/log/contract.log"
 	fi
 }
 contract /bin/false 1
 printf '#!/bin/sh\necho "contract: the guest ran me"\nexit 7\n' >"$OUT/guest/exit7.sh"
 contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
+GUEST_ARCH=x86_64 contract /bin/false 1
+GUEST_ARCH=x86_64 contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
 
-phase 10/$total "make series: export, then git am + build each patch on the base"
+phase 11/$total "make series: export, then git am + build each patch on the base"
 t=$SECONDS
 if "$TOP/harness/series.sh" --check; then
 	tally "series: every patch applies with git am and builds what it adds" pass
@@ -131,13 +173,13 @@ else
 fi
 say "      took $((SECONDS - t))s"
 
-phase 11/$total "make lint: checkpatch --strict, kernel-doc, sparse, W=1, uapi"
+phase 12/$total "make lint: checkpatch --strict, kernel-doc, sparse, W=1, uapi"
 "$TOP/harness/lint.sh" || :
 
-phase 12/$total "make docs: htmldocs SPHINXDIRS=accel"
+phase 13/$total "make docs: htmldocs SPHINXDIRS=accel"
 "$TOP/harness/docs.sh" || :
 
-phase 13/$total "every layer has the results harness/expected-results gives it"
+phase 14/$total "every layer has the results harness/expected-results gives it"
 count_layers
 
 passed=$(grep -c '^pass' "$RESULTS" || :)

@@ -72,23 +72,27 @@ expected_count() {
 }
 
 # count_tap FILE [SKIP-PROGRAM]: tally the TAP results of a kselftest run,
-# each "kselftest/PROGRAM: name" inside the "=== PROGRAM" section the
-# guest runner prints around a program, "kselftest: name" outside. The
-# results of SKIP-PROGRAM count only if they failed. The guest's console
-# ends lines with CR LF.
+# each "LAYER/PROGRAM: name" inside the "=== PROGRAM" section the guest
+# runner prints around a program, "LAYER: name" outside; LAYER is
+# $TAP_LAYER (kselftest), and LAYER-m32 after the runner's
+# "@@ksft-dir /kselftest32" (the 32-bit build). The results of
+# SKIP-PROGRAM count only if they failed. The guest's console ends lines
+# with CR LF.
 count_tap() {
-	local line st layer=kselftest name
+	local line st base=${TAP_LAYER:-kselftest} name layer
+	layer=$base
 	while IFS= read -r line; do
 		line=${line%$'\r'}
 		case $line in
-		"=== "*": "*s) layer=kselftest; continue ;;
-		"=== "*) layer=kselftest/${line#=== }; continue ;;
+		"@@ksft-dir /kselftest32") base=${TAP_LAYER:-kselftest}-m32 layer=$base; continue ;;
+		"=== "*": "*s) layer=$base; continue ;;
+		"=== "*) layer=$base/${line#=== }; continue ;;
 		"ok "*"# SKIP"*) st=skip ;;
 		"ok "*) st=pass ;;
 		"not ok "*) st=fail ;;
 		*) continue ;;
 		esac
-		[ "$layer" != "kselftest/${2:-}" ] || [ $st = fail ] || continue
+		[ "$layer" != "$base/${2:-}" ] || [ $st = fail ] || continue
 		name=${line#*ok }
 		name=${name#[0-9]* }
 		tally "$layer: ${name%% # SKIP*}" "$st"
@@ -242,10 +246,10 @@ standalone_start() {
 }
 
 # Phases shared by make run, make check and make boot: packages, base
-# tree, composition, UML build. $1 is the number of the first phase, $2 the
-# total.
+# tree, composition, the build of the guest kernel of $3 (um, the
+# default, or x86_64). $1 is the number of the first phase, $2 the total.
 prepare_kernel() {
-	local n=$1 total=$2
+	local n=$1 total=$2 arch=${3:-um}
 	phase "$n/$total" "checking packages"
 	need_pkgs "${BUILD_PKGS[@]}"
 	phase "$((n + 1))/$total" "base tree ($BASE_DESC)"
@@ -253,18 +257,25 @@ prepare_kernel() {
 	printf 'base: %s\n' "$(cat "$STATE/base-version")" >>"$LOG"
 	phase "$((n + 2))/$total" "composing the series onto the base"
 	compose
-	phase "$((n + 3))/$total" "building the UML kernel (DRM=m, DRM_ACCEL=y, dummy_accel=m)"
 	local t=$SECONDS
+	if [ "$arch" = x86_64 ]; then
+		phase "$((n + 3))/$total" "building the x86_64 kernel (SMP, PREEMPT, 32-bit compat; DRM=m, DRM_ACCEL=y, dummy_accel=m)"
+		build_x86_64_and_kselftests
+		grep -E '^CONFIG_(DRM|DRM_ACCEL|DRM_ACCEL_DUMMY|SMP|PREEMPT|IA32_EMULATION)=' \
+			"$STATE/build-x86_64/.config" >>"$LOG"
+		say "      built in $((SECONDS - t))s: $STATE/build-x86_64/arch/x86/boot/bzImage"
+		return
+	fi
+	phase "$((n + 3))/$total" "building the UML kernel (DRM=m, DRM_ACCEL=y, dummy_accel=m)"
 	build_uml_and_kselftests
 	grep -E '^CONFIG_(DRM|DRM_ACCEL|DRM_ACCEL_DUMMY|UML_PCI_OVER_VIRTIO)=' \
 		"$STATE/build-uml/.config" >>"$LOG"
 	say "      built in $((SECONDS - t))s: $STATE/build-uml/linux"
 }
 
-# The UML kernel and its modules, the uapi headers and the kselftests
-# installed for the guest, from the tree as it is.
-build_uml_and_kselftests() {
-	logged_progress "build uml" "$TOP/harness/build.sh" uml all
+# The uapi headers and the kselftests installed for the guests (static,
+# 64-bit: the UML guest runs host programs), from the tree as it is.
+build_kselftests() {
 	# UML exports no uapi headers: the guest programs use x86's
 	logged "headers_install" make -C "$TREE" ARCH=x86 O="$STATE/build-headers" \
 		INSTALL_HDR_PATH="$STATE/build-headers/usr" headers_install
@@ -272,6 +283,34 @@ build_uml_and_kselftests() {
 		TARGETS=accel O="$STATE/build-kselftest" LDFLAGS=-static \
 		KHDR_INCLUDES="-isystem $STATE/build-headers/usr/include" \
 		INSTALL_PATH="$STATE/kselftest-uml" install
+}
+
+# The UML kernel and its modules, and the kselftests.
+build_uml_and_kselftests() {
+	logged_progress "build uml" "$TOP/harness/build.sh" uml all
+	build_kselftests
+}
+
+# The x86_64 kernel and its modules, and the kselftests 64-bit and 32-bit
+# (static, -m32: the compat path of every ioctl).
+build_x86_64_and_kselftests() {
+	need_pkgs qemu-system-x86 gcc-multilib
+	logged_progress "build x86_64" "$TOP/harness/build.sh" x86_64 all
+	build_kselftests
+	logged "kselftest install (-m32)" make -C "$TREE/tools/testing/selftests" \
+		TARGETS=accel O="$STATE/build-kselftest-m32" CC="gcc -m32" \
+		LDFLAGS="-static -m32" \
+		KHDR_INCLUDES="-isystem $STATE/build-headers/usr/include" \
+		INSTALL_PATH="$STATE/kselftest-m32" install
+}
+
+# The boot script of guest architecture $1 (um or x86_64).
+boot_script() {
+	case ${1:-um} in
+	um) echo "$TOP/harness/boot.sh" ;;
+	x86_64) echo "$TOP/harness/boot-x86_64.sh" ;;
+	*) die "ARCH=$1: the guest is um (the default) or x86_64" ;;
+	esac
 }
 
 # Build a guest test program statically against the composed uapi headers.

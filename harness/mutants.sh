@@ -14,8 +14,9 @@
 # ok" or a kernel report), and the tree is put back. Prints a table:
 # mutant, caught by, time; exits non-zero if a mutant survived. The layers:
 # kunit (main configuration, UML), kunit-x86_64 (x86_64 under QEMU, with
-# 32-bit compat) and boot. Slow:
-# not part of make check.
+# 32-bit compat), boot (the kselftests in UML) and boot-x86_64 (the
+# kselftests 64- and 32-bit in the x86_64 SMP guest). Slow: not part of
+# make check.
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
@@ -64,22 +65,27 @@ layer_kunit_x86_64() {
 		--qemu_args="-smp 2" --qemu_args="-accel tcg,thread=multi"
 }
 
-# layer_boot NAME: the kselftests that did not pass in the booted kernel
+# layer_boot NAME [ARCH]: the kselftests that did not pass in the booted
+# kernel, UML or (boot-x86_64) the x86_64 SMP guest, 64- and 32-bit
 layer_boot() {
-	local log=$M/$1-boot.log out
-	if ! "$TOP/harness/build.sh" uml all >>"$LOG" 2>&1; then
-		echo "the UML kernel does not build"
+	local log=$M/$1-boot-${2:-um}.log out
+	if ! "$TOP/harness/build.sh" "${2:-uml}" all >>"$LOG" 2>&1; then
+		echo "the ${2:-UML} kernel does not build"
 		return
 	fi
-	BOOT_OUTCOME=$M/$1-boot.outcome BOOT_TIMEOUT=480 \
-		"$TOP/harness/boot.sh" "$TOP/harness/guest/kselftests.sh" >"$log" 2>&1 || :
-	sed -n 's/^not ok [0-9]* *//p' "$log"
+	BOOT_OUTCOME=$M/$1-boot.outcome BOOT_TIMEOUT=900 \
+		"$(boot_script "${2:-um}")" "$TOP/harness/guest/kselftests.sh" >"$log" 2>&1 || :
+	tr -d '\r' <"$log" | sed -n 's/^not ok [0-9]* *//p'
 	out=$(cat "$M/$1-boot.outcome" 2>/dev/null || echo died)
 	case $out in
 	"status 0") ;;
 	"status "*) grep -q '^not ok ' "$log" || echo "kselftests.sh $out" ;;
 	*) echo "guest: $out" ;;
 	esac
+}
+
+layer_boot_x86_64() {
+	layer_boot "$1" x86_64
 }
 
 phase 2/3 "running each mutant"
@@ -122,6 +128,7 @@ restore
 
 phase 3/3 "putting the builds back"
 build_uml_and_kselftests
+[ ! -f "$STATE/build-x86_64/.config" ] || logged_progress "build x86_64" "$TOP/harness/build.sh" x86_64 all
 say ""
 printf '%-34s %-6s %s\n' mutant time "caught by"
 for r in "${rows[@]}"; do

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Run the installed accel kselftests in the guest, each program's TAP on
-# stdout for the host to count. A program that runs past its time is
+# stdout for the host to count: those of /kselftest, then, where the guest
+# has them (x86_64), the 32-bit build in /kselftest32 after a line
+# "@@ksft-dir /kselftest32". A program that runs past its time is
 # killed, and the kernel's view of the blocked and running tasks (sysrq w
 # and l) is printed to tell where it hung. With kmemleak in the kernel,
 # a last TAP line says whether the whole run leaked. With arguments, only
@@ -9,44 +11,56 @@
 # non-zero if any failed.
 rc=0
 kmemleak=/sys/kernel/debug/kmemleak
-# forget what boot left behind: only the tests' leaks count (an object is
-# reported, and so cleared, by the second scan that sees it)
-[ -w $kmemleak ] && echo scan >$kmemleak && echo scan >$kmemleak && echo clear >$kmemleak
-# the programs the selftests' install target listed, as run_kselftest.sh reads them
-tests=$(sed -n 's/^accel://p' /kselftest/kselftest-list.txt 2>/dev/null)
-[ -n "$tests" ] || { echo "not ok no accel kselftests in /kselftest/kselftest-list.txt"; exit 1; }
-[ $# -eq 0 ] || tests="$*"
-cd /kselftest/accel || exit 1
-for t in $tests; do
-	echo "=== $t"
-	start=$(date +%s)
-	timeout 300 ./$t
-	st=$?
-	if [ $st -eq 124 ] || [ $st -eq 143 ]; then
-		echo "not ok $t timed out after 300s"
-		echo w >/proc/sysrq-trigger
-		echo l >/proc/sysrq-trigger
-		dmesg | tail -n 120
-	fi
-	[ $st -eq 0 ] || rc=1
-	echo "=== $t: $(( $(date +%s) - start ))s"
-done
-if [ -w $kmemleak ]; then
-	# kmemleak reports objects older than 5 s only, and an object on the
-	# second scan that sees it
-	sleep 6
-	echo scan >$kmemleak
-	echo scan >$kmemleak
-	n=$(grep -c '^unreferenced object' $kmemleak)
-	if [ "$n" -eq 0 ]; then
-		echo "ok kmemleak: nothing leaked by the accel kselftests"
+only="$*"
+# run_dir DIR: the programs of DIR (or those named), then the kmemleak
+# verdict on them
+run_dir() {
+	dir=$1
+	# forget what boot left behind: only the tests' leaks count (an object is
+	# reported, and so cleared, by the second scan that sees it)
+	[ -w $kmemleak ] && echo scan >$kmemleak && echo scan >$kmemleak && echo clear >$kmemleak
+	# the programs the selftests' install target listed, as run_kselftest.sh reads them
+	tests=$(sed -n 's/^accel://p' "$dir/kselftest-list.txt" 2>/dev/null)
+	[ -n "$tests" ] || { echo "not ok no accel kselftests in $dir/kselftest-list.txt"; rc=1; return; }
+	[ -z "$only" ] || tests=$only
+	cd "$dir/accel" || { rc=1; return; }
+	for t in $tests; do
+		echo "=== $t"
+		start=$(date +%s)
+		timeout 300 ./$t
+		st=$?
+		if [ $st -eq 124 ] || [ $st -eq 143 ]; then
+			echo "not ok $t timed out after 300s"
+			echo w >/proc/sysrq-trigger
+			echo l >/proc/sysrq-trigger
+			dmesg | tail -n 120
+		fi
+		[ $st -eq 0 ] || rc=1
+		echo "=== $t: $(( $(date +%s) - start ))s"
+	done
+	if [ -w $kmemleak ]; then
+		# kmemleak reports objects older than 5 s only, and an object on the
+		# second scan that sees it
+		sleep 6
+		echo scan >$kmemleak
+		echo scan >$kmemleak
+		n=$(grep -c '^unreferenced object' $kmemleak)
+		if [ "$n" -eq 0 ]; then
+			echo "ok kmemleak: nothing leaked by the accel kselftests"
+		else
+			echo "not ok kmemleak: $n unreferenced objects after the accel kselftests"
+			sed 's/^/# /' $kmemleak | head -n 80
+			rc=1
+		fi
 	else
-		echo "not ok kmemleak: $n unreferenced objects after the accel kselftests"
-		sed 's/^/# /' $kmemleak | head -n 80
+		echo "not ok kmemleak: no $kmemleak (CONFIG_DEBUG_KMEMLEAK)"
 		rc=1
 	fi
-else
-	echo "not ok kmemleak: no $kmemleak (CONFIG_DEBUG_KMEMLEAK)"
-	rc=1
+}
+
+run_dir /kselftest
+if [ -d /kselftest32 ]; then
+	echo "@@ksft-dir /kselftest32"
+	run_dir /kselftest32
 fi
 exit $rc

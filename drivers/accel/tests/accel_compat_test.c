@@ -75,6 +75,18 @@ static void accel_test_compat_ioctl_unplugged(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -ENODEV, f->f_op->compat_ioctl(f, *cmd, t->user_page));
 }
 
+/*
+ * An ioctl of another type whose number has a compat handler (1 is
+ * GET_UNIQUE's) is not DRM's: -ENOTTY, as drm_ioctl() says natively.
+ */
+static void accel_test_compat_ioctl_other_type(struct kunit *test)
+{
+	struct accel_test *t = test->priv;
+	struct file *f = accel_test_compat_file(test);
+
+	KUNIT_EXPECT_EQ(test, -ENOTTY, f->f_op->compat_ioctl(f, _IOWR('x', 1, u64), t->user_page));
+}
+
 /* struct drm_version as a 32-bit process lays it out: pointers are __u32 */
 struct accel_test_version32 {
 	int version_major;
@@ -104,6 +116,7 @@ static void accel_test_compat_ioctl_version(struct kunit *test)
 static struct kunit_case accel_compat_cases[] = {
 	KUNIT_CASE_PARAM(accel_test_compat_ioctl_refused, accel_compat_refused_gen_params),
 	KUNIT_CASE(accel_test_compat_ioctl_version),
+	KUNIT_CASE(accel_test_compat_ioctl_other_type),
 	KUNIT_CASE_PARAM(accel_test_compat_ioctl_unplugged, accel_compat_refused_gen_params),
 	{}
 };

@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0
+# The guest's root, shared by boot.sh (UML, a hostfs directory) and
+# boot-x86_64.sh (QEMU, the same directory packed as an initramfs):
+# busybox-static, the modules (modules_install + depmod), the kselftests
+# when installed, and /job with the program (plus, for a dynamic binary,
+# the libraries ldd lists) and its environment. Sourced after lib.sh.
+
+# guest_root ARCH BUILD ROOT: (re)build ROOT when the kernel in BUILD or
+# its modules changed since the last time
+guest_root() {
+	local arch=$1 O=$2 ROOT=$3 stamp release a
+	# a change to a module (drm.ko, say) relinks neither the kernel nor
+	# modules.order: every module's mtime is part of the stamp
+	stamp=$({ stat -c %Y "$O/modules.order" "$TOP/harness/guest/init"
+		  find "$O" -maxdepth 1 -name linux -printf '%T@\n'
+		  find "$O/arch" -name bzImage -printf '%T@\n' 2>/dev/null
+		  find "$O" -name '*.ko' -printf '%T@ %p\n' | sort; } 2>/dev/null | sha1sum)
+	[ "$(cat "$ROOT/.stamp" 2>/dev/null)" = "$stamp" ] && return 0
+	rm -rf "$ROOT"
+	mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,root,etc,job,lib,usr}
+	ln -s bin "$ROOT/sbin"; ln -s ../bin "$ROOT/usr/bin"; ln -s ../bin "$ROOT/usr/sbin"
+	cp /bin/busybox "$ROOT/bin/busybox"
+	for a in $(/bin/busybox --list); do
+		[ -e "$ROOT/bin/$a" ] || ln -s busybox "$ROOT/bin/$a"
+	done
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$ROOT/etc/passwd"
+	echo 'nobody:x:65534:65534:nobody:/:/bin/false' >>"$ROOT/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$ROOT/etc/group"
+	cp "$TOP/harness/guest/init" "$ROOT/init"
+	logged "modules_install ($arch)" make -C "$TREE" ARCH="$arch" O="$O" \
+		INSTALL_MOD_PATH="$ROOT" modules_install
+	release=$(cat "$O/include/config/kernel.release")
+	logged "depmod ($arch)" depmod -b "$ROOT" "$release"
+	echo "$stamp" >"$ROOT/.stamp"
+}
+
+# guest_kselftests ROOT DIR...: the installed kselftests, which change
+# without the kernel changing, copied every time: the first DIR to
+# /kselftest, a second one (the 32-bit build) to /kselftest32
+guest_kselftests() {
+	local ROOT=$1
+	rm -rf "$ROOT/kselftest" "$ROOT/kselftest32"
+	[ ! -d "${2:-}" ] || cp -a "$2" "$ROOT/kselftest"
+	[ ! -d "${3:-}" ] || cp -a "$3" "$ROOT/kselftest32"
+}
+
+# guest_job ROOT PROGRAM [ARGS...]: copy the program, and the shared
+# libraries of a dynamic one, into /job, with the environment /init reads
+# ($MODPARAMS, $JOB_NOLOAD, $JOB_SHELL, $JOB_CONSOLE)
+guest_job() {
+	local ROOT=$1 prog=$2 lib
+	shift 2
+	rm -rf "$ROOT/job"; mkdir -p "$ROOT/job"
+	cp "$prog" "$ROOT/job/"
+	chmod +x "$ROOT/job/$(basename "$prog")"
+	if ldd "$prog" >/dev/null 2>&1; then
+		for lib in $(ldd "$prog" 2>/dev/null | grep -o '/[^ ]*'); do
+			mkdir -p "$ROOT$(dirname "$lib")"
+			cp -L "$lib" "$ROOT$lib"
+		done
+	fi
+	{
+		printf 'MODPARAMS=%q\n' "${MODPARAMS:-}"
+		printf 'JOB_PROG=%q\n' "$(basename "$prog")"
+		printf 'JOB_ARGS=%q\n' "$*"
+		printf 'JOB_NOLOAD=%q\n' "${JOB_NOLOAD:-}"
+		printf 'JOB_SHELL=%q\n' "${JOB_SHELL:-}"
+		printf 'JOB_CONSOLE=%q\n' "${JOB_CONSOLE:-}"
+	} >"$ROOT/job/env"
+}
+
+# guest_splats FILE WHAT: print the kernel reports in FILE and keep FILE
+# in $OUT/log/dmesg-splat.log; fail if there are any
+guest_splats() {
+	local hits
+	hits=$(grep -nE "$SPLAT_RE" "$1") || return 0
+	echo "boot: kernel reports in $2:" >&2
+	sed 's/^/  | /' <<<"$hits" | head -n 40 >&2
+	cp "$1" "$OUT/log/dmesg-splat.log"
+	echo "boot: full log in $OUT/log/dmesg-splat.log" >&2
+	return 1
+}
