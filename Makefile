@@ -6,11 +6,11 @@
 
 SHELL := /bin/bash
 H := harness
-# ARCH picks the guest of make run, boot and shell: um (the default, fast)
-# or x86_64 (QEMU, SMP). Neither it nor any other variable of this command
-# line reaches the kernel makes the harness runs (each gets its own ARCH):
-# the recipes pass what they need explicitly.
-GUEST_ARCH := $(or $(ARCH),um)
+# ARCH on the command line picks the guest of make run, boot and shell:
+# um (the default, fast) or x86_64 (QEMU, SMP); an ARCH of the shell's
+# environment does not. The kernel makes the harness runs get their own
+# ARCH: this one is neither exported nor passed on in MAKEFLAGS.
+GUEST_ARCH := $(if $(filter command line,$(origin ARCH)),$(ARCH),um)
 unexport ARCH
 MAKEOVERRIDES :=
 

@@ -13,27 +13,26 @@
 # markers. KVM is used when it boots a kernel on this machine, TCG (a
 # thread per vCPU) otherwise; which one is printed. Exit status: the
 # program's; 1 if the guest died or left no status, or its kernel log
-# shows a BUG/WARNING/Oops/KASAN/lockdep/hung task/leak report; 3 if it
-# did not finish in $BOOT_TIMEOUT seconds (900). $BOOT_OUTCOME, if set,
-# names a file that gets one line: "status N", "reports", "died" or
-# "stall".
+# shows a BUG/WARNING/Oops/hung task/leak report (KASAN and lockdep ones
+# too, in a kernel that has them), as does the console after it (the
+# power-off); 3 if it did not finish in $BOOT_TIMEOUT seconds (900).
+# $BOOT_OUTCOME, if set, names a file that gets one line: "status N",
+# "reports", "died" or "stall".
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
+# outcome WORD: what happened, for make check (in $BOOT_OUTCOME if set);
+# "died" until the guest says otherwise, whatever fails first
+outcome() { [ -z "${BOOT_OUTCOME:-}" ] || echo "$*" >"$BOOT_OUTCOME"; }
+outcome died
 
-noload= shell=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--noload) noload=1; shift ;;
-	--shell) shell=1; shift ;;
-	*) break ;;
-	esac
-done
+source "$TOP/harness/guest-root.sh"
+guest_options "$@"
+shift "$GUEST_NOPTS"
 O=$STATE/build-x86_64
 BZ=$O/arch/x86/boot/bzImage
 [ -f "$BZ" ] || die "no x86_64 kernel at $BZ: run 'make boot ARCH=x86_64' or 'make run ARCH=x86_64'"
 ROOT=$STATE/root-x86_64
-source "$TOP/harness/guest-root.sh"
 
 guest_root x86_64 "$O" "$ROOT"
 guest_kselftests "$ROOT" "$STATE/kselftest-uml" "$STATE/kselftest-m32"
@@ -89,9 +88,6 @@ if [ -n "$shell" ]; then
 	exit 0
 fi
 
-# outcome WORD: what happened, for make check (in $BOOT_OUTCOME if set)
-outcome() { [ -z "${BOOT_OUTCOME:-}" ] || echo "$*" >"$BOOT_OUTCOME"; }
-outcome died
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/accel-qemu.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cons=$tmp/console.log
@@ -112,13 +108,19 @@ done
 stalled=
 if kill -0 "$pid" 2>/dev/null; then
 	kill -9 -- -"$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null || :
-	[ -n "$done_at" ] || stalled=1
+	if [ -n "$done_at" ]; then
+		echo "boot: the guest did not power off within 30s of its status: killed" >&2
+	else
+		stalled=1
+	fi
 fi
 wait "$pid" 2>/dev/null || :
 wait "$tailpid" 2>/dev/null || :
 cp "$cons" "$OUT/log/console-x86_64.log"
 
 tr -d '\r' <"$cons" | sed -n '/^@@accel-dmesg-begin@@$/,/^@@accel-dmesg-end@@$/p' >"$tmp/dmesg"
+# what the console shows after the log: the power-off
+tr -d '\r' <"$cons" | sed '1,/^@@accel-dmesg-end@@$/d' >"$tmp/after"
 if [ -n "$stalled" ]; then
 	echo "boot: the guest did not finish in ${BOOT_TIMEOUT:-900}s: killed (console: $OUT/log/console-x86_64.log)" >&2
 	guest_splats "$cons" "the console of the stalled guest" || :
@@ -134,7 +136,7 @@ if [ -z "$status" ] || ! grep -q '^@@accel-dmesg-end@@$' "$tmp/dmesg"; then
 	exit 1
 fi
 # Any kernel report fails the run, whatever the program said.
-if ! guest_splats "$tmp/dmesg" dmesg; then
+if ! guest_splats "$tmp/dmesg" dmesg || ! guest_splats "$tmp/after" "the console after the log"; then
 	outcome reports
 	exit 1
 fi

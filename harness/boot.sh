@@ -19,19 +19,13 @@ source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
 
-noload= shell=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--noload) noload=1; shift ;;
-	--shell) shell=1; shift ;;
-	*) break ;;
-	esac
-done
+source "$TOP/harness/guest-root.sh"
+guest_options "$@"
+shift "$GUEST_NOPTS"
 O=$STATE/build-uml
 LINUX=$O/linux
 [ -x "$LINUX" ] || die "no UML kernel at $LINUX: run 'make build' first"
 ROOT=$STATE/root-uml
-source "$TOP/harness/guest-root.sh"
 
 guest_root um "$O" "$ROOT"
 guest_kselftests "$ROOT" "$STATE/kselftest-uml"

@@ -95,6 +95,7 @@ build_x86_64_and_kselftests
 say "      x86_64 kernel and 32-bit kselftests built in $((SECONDS - t))s"
 t=$SECONDS
 log=$OUT/log/kselftest-x86_64.log
+rm -f "$OUT/log/kselftest-x86_64.outcome"
 BOOT_OUTCOME=$OUT/log/kselftest-x86_64.outcome BOOT_TIMEOUT=1500 \
 	"$TOP/harness/boot-x86_64.sh" "$TOP/harness/guest/kselftests.sh" >"$log" 2>&1 || :
 out=$(cat "$OUT/log/kselftest-x86_64.outcome" 2>/dev/null || echo died)
@@ -109,14 +110,7 @@ else
 fi
 # Side by side: each test has the same result from a 32-bit process, whose
 # core ioctls go through drm_compat_ioctl(), as from a 64-bit one.
-awk -F'\t' '
-	{ split($2, a, ": "); l = a[1]; n = substr($2, length(l) + 3) }
-	l ~ /^kselftest-x86_64\// { p = substr(l, 18); r64[p ": " n] = $1; progs[p] = 1 }
-	l ~ /^kselftest-x86_64-m32\// { p = substr(l, 22); r32[p ": " n] = $1; progs[p] = 1 }
-	END {
-		for (k in r64) if (r32[k] != r64[k]) printf "%s: 64-bit %s, 32-bit %s\n", k, r64[k], (k in r32 ? r32[k] : "missing")
-		for (k in r32) if (!(k in r64)) printf "%s: 64-bit missing, 32-bit %s\n", k, r32[k]
-	}' "$RESULTS" >"$OUT/log/kselftest-x86_64-compare.txt"
+m32_mismatches kselftest-x86_64 >"$OUT/log/kselftest-x86_64-compare.txt"
 for p in $progs; do
 	printf '      %-24s 64-bit %s   32-bit %s\n' "$p" \
 		"$(grep -c "^pass	kselftest-x86_64/$p: " "$RESULTS") passed" \

@@ -5,6 +5,22 @@
 # when installed, and /job with the program (plus, for a dynamic binary,
 # the libraries ldd lists) and its environment. Sourced after lib.sh.
 
+# guest_options ARGS...: the options of a boot script, --noload (do not
+# load dummy_accel) and --shell, into $noload and $shell; $GUEST_NOPTS is
+# how many of ARGS they are
+guest_options() {
+	noload= shell= GUEST_NOPTS=0
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--noload) noload=1 ;;
+		--shell) shell=1 ;;
+		*) break ;;
+		esac
+		shift
+		GUEST_NOPTS=$((GUEST_NOPTS + 1))
+	done
+}
+
 # guest_root ARCH BUILD ROOT: (re)build ROOT when the kernel in BUILD or
 # its modules changed since the last time
 guest_root() {

@@ -34,6 +34,15 @@ trap restore EXIT
 # The kselftests and the guest programs, built once from the real tree.
 phase 1/3 "building the unmutated kernel and the kselftests"
 build_uml_and_kselftests
+# the x86_64 guest and the 32-bit kselftests, if a mutant is run there
+for patch in "$TOP"/mutants/[0-9]*.patch; do
+	m=$(basename "$patch" .patch)
+	[ -z "${MUTANTS:-}" ] || grep -qw "${m%%-*}" <<<"$MUTANTS" || continue
+	if grep -q '^Layers:.*boot-x86_64' "$patch"; then
+		build_x86_64_and_kselftests
+		break
+	fi
+done
 
 # kunit_failures NAME BUILD KUNIT.PY-ARGS...: the names of the KUnit
 # results that are not PASS or SKIP, a kernel report in the log, or
@@ -68,15 +77,19 @@ layer_kunit_x86_64() {
 # layer_boot NAME [ARCH]: the kselftests that did not pass in the booted
 # kernel, UML or (boot-x86_64) the x86_64 SMP guest, 64- and 32-bit
 layer_boot() {
-	local log=$M/$1-boot-${2:-um}.log out
+	local log=$M/$1-boot-${2:-um}.log outf=$M/$1-boot-${2:-um}.outcome out
 	if ! "$TOP/harness/build.sh" "${2:-uml}" all >>"$LOG" 2>&1; then
 		echo "the ${2:-UML} kernel does not build"
 		return
 	fi
-	BOOT_OUTCOME=$M/$1-boot.outcome BOOT_TIMEOUT=900 \
+	rm -f "$outf"
+	BOOT_OUTCOME=$outf BOOT_TIMEOUT=$([ "${2:-um}" = um ] && echo 480 || echo 900) \
 		"$(boot_script "${2:-um}")" "$TOP/harness/guest/kselftests.sh" >"$log" 2>&1 || :
 	tr -d '\r' <"$log" | sed -n 's/^not ok [0-9]* *//p'
-	out=$(cat "$M/$1-boot.outcome" 2>/dev/null || echo died)
+	# the x86_64 guest must have run the 32-bit build too
+	[ "${2:-um}" = um ] || grep -q '^@@ksft-dir /kselftest32' "$log" ||
+		echo "no 32-bit kselftests ran"
+	out=$(cat "$outf" 2>/dev/null || echo died)
 	case $out in
 	"status 0") ;;
 	"status "*) grep -q '^not ok ' "$log" || echo "kselftests.sh $out" ;;

@@ -16,5 +16,5 @@ t=$SECONDS
 if "$boot" "$OUT/guest/accel-demo"; then
 	say "done: the guest ran the demo in $((SECONDS - t))s"
 else
-	die "the demo failed (see above; kernel log of the guest: $STATE/root-uml/job/dmesg)"
+	die "the demo failed (see above; kernel log of the guest: $([ "$arch" = x86_64 ] && echo "$OUT/log/console-x86_64.log" || echo "$STATE/root-uml/job/dmesg"))"
 fi

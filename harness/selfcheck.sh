@@ -66,3 +66,18 @@ layers() {
 	count_layers
 }
 check "a layer with too many or too few results, or none listed, fails" "6 3 0" layers
+# the x86_64 guest's run: the 64-bit build, then the 32-bit one, which
+# disagrees on one test
+printf '=== p\nok 1 a\nok 2 b\n=== p: 1s\n@@ksft-dir /kselftest32\n=== p\nok 1 a\nnot ok 2 b\n=== p: 1s\n' |
+	sed 's/$/\r/' >"$W/tap-m32"
+printf 'kx/p 2\nkx-m32/p 2\nkx 1\n' >"$W/expected-m32"
+m32() {
+	TAP_LAYER=kx count_tap "$W/tap-m32"
+	if [ -n "$(m32_mismatches kx)" ]; then
+		tally "kx: the 32-bit results equal the 64-bit ones" fail
+	else
+		tally "kx: the 32-bit results equal the 64-bit ones" pass
+	fi
+	count_layers
+}
+EXP=$W/expected-m32 check "the 32-bit build counts in its own layer; a result it does not share fails" "3 2 0" m32
