@@ -21,12 +21,8 @@
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
-# outcome WORD: what happened, for make check (in $BOOT_OUTCOME if set);
-# "died" until the guest says otherwise, whatever fails first
-outcome() { [ -z "${BOOT_OUTCOME:-}" ] || echo "$*" >"$BOOT_OUTCOME"; }
-outcome died
-
 source "$TOP/harness/guest-root.sh"
+outcome died
 guest_options "$@"
 shift "$GUEST_NOPTS"
 O=$STATE/build-x86_64
@@ -118,16 +114,18 @@ wait "$pid" 2>/dev/null || :
 wait "$tailpid" 2>/dev/null || :
 cp "$cons" "$OUT/log/console-x86_64.log"
 
-tr -d '\r' <"$cons" | sed -n '/^@@accel-dmesg-begin@@$/,/^@@accel-dmesg-end@@$/p' >"$tmp/dmesg"
-# what the console shows after the log: the power-off
-tr -d '\r' <"$cons" | sed '1,/^@@accel-dmesg-end@@$/d' >"$tmp/after"
+# the console without its CRs: the kernel log, and what it shows after
+# the log (the power-off)
+tr -d '\r' <"$cons" >"$tmp/console"
+sed -n '/^@@accel-dmesg-begin@@$/,/^@@accel-dmesg-end@@$/p' "$tmp/console" >"$tmp/dmesg"
+sed '1,/^@@accel-dmesg-end@@$/d' "$tmp/console" >"$tmp/after"
 if [ -n "$stalled" ]; then
 	echo "boot: the guest did not finish in ${BOOT_TIMEOUT:-900}s: killed (console: $OUT/log/console-x86_64.log)" >&2
 	guest_splats "$cons" "the console of the stalled guest" || :
 	outcome stall
 	exit 3
 fi
-status=$(tr -d '\r' <"$cons" | sed -n 's/^@@accel-status \([0-9]*\)@@$/\1/p' | tail -n 1)
+status=$(sed -n 's/^@@accel-status \([0-9]*\)@@$/\1/p' "$tmp/console" | tail -n 1)
 # Fail closed: no status or no kernel log is a failure, whatever the
 # program said.
 if [ -z "$status" ] || ! grep -q '^@@accel-dmesg-end@@$' "$tmp/dmesg"; then

@@ -20,6 +20,7 @@ base_key
 take_lock
 
 source "$TOP/harness/guest-root.sh"
+outcome died
 guest_options "$@"
 shift "$GUEST_NOPTS"
 O=$STATE/build-uml
@@ -51,9 +52,6 @@ if [ -n "$shell" ]; then
 	exit 0
 fi
 
-# outcome WORD: what happened, for make check (in $BOOT_OUTCOME if set)
-outcome() { [ -z "${BOOT_OUTCOME:-}" ] || echo "$*" >"$BOOT_OUTCOME"; }
-outcome died
 rm -f "$ROOT/job/status" "$ROOT/job/dmesg"
 cons=$umldir/console.log
 # its own process group, so that a kill takes the guest's processes too

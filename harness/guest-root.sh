@@ -5,6 +5,11 @@
 # when installed, and /job with the program (plus, for a dynamic binary,
 # the libraries ldd lists) and its environment. Sourced after lib.sh.
 
+# outcome WORD: what happened to the guest, for make check (in
+# $BOOT_OUTCOME if set); a boot script says "died" first, so that whatever
+# fails before the guest answers leaves no earlier run's word behind
+outcome() { [ -z "${BOOT_OUTCOME:-}" ] || echo "$*" >"$BOOT_OUTCOME"; }
+
 # guest_options ARGS...: the options of a boot script, --noload (do not
 # load dummy_accel) and --shell, into $noload and $shell; $GUEST_NOPTS is
 # how many of ARGS they are

@@ -49,14 +49,15 @@ static void accel_test_feature_desc(const struct accel_test_feature *f,
 KUNIT_ARRAY_PARAM(accel_test_excluded_features, accel_test_excluded_features,
 		  accel_test_feature_desc);
 
-/* A copy of accel_test_driver for the test to change, freed by KUnit. */
-static struct drm_driver *accel_test_driver_copy(struct kunit *test)
+/* A copy of @from for the test to change, freed by KUnit. */
+static struct drm_driver *accel_test_driver_copy(struct kunit *test,
+						 const struct drm_driver *from)
 {
 	struct drm_driver *drv;
 
 	drv = kunit_kmalloc(test, sizeof(*drv), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, drv);
-	*drv = accel_test_driver;
+	*drv = *from;
 	return drv;
 }
 
@@ -137,7 +138,7 @@ static void accel_test_unregister_removes_kdev(struct kunit *test)
 static void accel_test_dev_alloc_rejects_feature(struct kunit *test)
 {
 	const struct accel_test_feature *f = test->param_value;
-	struct drm_driver *drv = accel_test_driver_copy(test);
+	struct drm_driver *drv = accel_test_driver_copy(test, &accel_test_driver);
 
 	drv->driver_features |= f->feature;
 	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
@@ -149,7 +150,7 @@ static void accel_test_dev_alloc_rejects_feature(struct kunit *test)
  */
 static void accel_test_dev_alloc_rejects_drm_fops(struct kunit *test)
 {
-	struct drm_driver *drv = accel_test_driver_copy(test);
+	struct drm_driver *drv = accel_test_driver_copy(test, &accel_test_driver);
 	struct drm_device *gpu;
 
 	gpu = accel_test_dev_alloc(test, &accel_test_gpu_driver);
@@ -165,10 +166,8 @@ static void accel_test_dev_alloc_rejects_drm_fops(struct kunit *test)
 /* and the reverse: a GPU's node must not open an accel minor */
 static void accel_test_dev_alloc_rejects_gpu_with_accel_fops(struct kunit *test)
 {
-	struct drm_driver *drv = kunit_kmalloc(test, sizeof(*drv), GFP_KERNEL);
+	struct drm_driver *drv = accel_test_driver_copy(test, &accel_test_gpu_driver);
 
-	KUNIT_ASSERT_NOT_NULL(test, drv);
-	*drv = accel_test_gpu_driver;
 	drv->fops = &accel_test_fops;
 	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
 }
@@ -194,7 +193,7 @@ static void accel_test_dev_alloc_gpu_unchecked(struct kunit *test)
 /* DRM_IOCTL_VERSION copies out name, date and desc; 6.1 WARNs on NULL */
 static void accel_test_dev_alloc_rejects_no_identity(struct kunit *test)
 {
-	struct drm_driver *drv = accel_test_driver_copy(test);
+	struct drm_driver *drv = accel_test_driver_copy(test, &accel_test_driver);
 
 	drv->date = NULL;
 	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
