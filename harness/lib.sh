@@ -101,12 +101,13 @@ count_tap() {
 
 # m32_mismatches LAYER: the tests of $RESULTS whose result under
 # LAYER-m32/PROGRAM (the 32-bit build) differs from the one under
-# LAYER/PROGRAM (64-bit), or that only one build has; nothing if they agree
+# LAYER/PROGRAM (64-bit), or that only one build has; nothing if they
+# agree. The layer's own results (LAYER: ...) are not per program.
 m32_mismatches() {
 	awk -F'\t' -v L="$1/" -v M="$1-m32/" '
 		{ split($2, a, ": "); l = a[1] "/"; n = substr($2, length(a[1]) + 3) }
-		index(l, L) == 1 { r64[substr(l, length(L) + 1) ": " n] = $1 }
-		index(l, M) == 1 { r32[substr(l, length(M) + 1) ": " n] = $1 }
+		index(l, L) == 1 && length(l) > length(L) { r64[substr(l, length(L) + 1) ": " n] = $1 }
+		index(l, M) == 1 && length(l) > length(M) { r32[substr(l, length(M) + 1) ": " n] = $1 }
 		END {
 			for (k in r64)
 				if (!(k in r32)) printf "%s: 64-bit %s, 32-bit missing\n", k, r64[k]
