@@ -46,7 +46,8 @@ static const struct drm_driver accel_test_gpu_driver = {
 
 static int accel_disabled_test_init(struct kunit *test)
 {
-	struct device *parent = root_device_register("accel_kunit");
+	/* no owner: see accel_test_init() */
+	struct device *parent = __root_device_register("accel_kunit", NULL);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, parent);
 	test->priv = parent;

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Registration, open and lookup of accel minors from several kthreads at
- * once: no index is lost or handed out twice.
+ * once: no index is lost or handed out twice. On an SMP kernel the test
+ * also shows that the threads did run at the same time: on more than one
+ * CPU, with rounds that overlapped a round on another CPU.
  */
 
 #include <kunit/test.h>
 #include <linux/bitmap.h>
 #include <linux/completion.h>
+#include <linux/cpumask.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kthread.h>
@@ -31,7 +34,31 @@ struct accel_race {
 	atomic_t duplicates;
 	atomic_t running;
 	struct completion done;
+	/* the evidence of parallelism: where rounds ran, and who overlapped */
+	struct cpumask ran_on;
+	atomic_t *in_round;	/* per CPU id: rounds running there now */
+	atomic_t inside;	/* rounds running anywhere now */
+	atomic_t rounds;
+	atomic_t cross_cpu;	/* rounds that began while another CPU was in one */
 };
+
+/* Note where a round begins, and whether one runs on another CPU. */
+static int accel_race_enter(struct accel_race *race)
+{
+	int cpu = raw_smp_processor_id();
+
+	cpumask_set_cpu(cpu, &race->ran_on);
+	atomic_inc(&race->rounds);
+	if (atomic_inc_return(&race->inside) > atomic_inc_return(&race->in_round[cpu]))
+		atomic_inc(&race->cross_cpu);
+	return cpu;
+}
+
+static void accel_race_leave(struct accel_race *race, int cpu)
+{
+	atomic_dec(&race->in_round[cpu]);
+	atomic_dec(&race->inside);
+}
 
 /* One round: register a device, open and close it, unregister it. */
 static void accel_race_round(struct accel_race *race)
@@ -79,10 +106,13 @@ static void accel_race_round(struct accel_race *race)
 static int accel_race_register_thread(void *data)
 {
 	struct accel_race *race = data;
-	int i;
+	int i, cpu;
 
-	for (i = 0; i < ACCEL_RACE_ROUNDS; i++)
+	for (i = 0; i < ACCEL_RACE_ROUNDS; i++) {
+		cpu = accel_race_enter(race);
 		accel_race_round(race);
+		accel_race_leave(race, cpu);
+	}
 	if (atomic_dec_and_test(&race->running))
 		complete(&race->done);
 	return 0;
@@ -118,6 +148,8 @@ static void accel_test_race_register_open_lookup(struct kunit *test)
 	race = kunit_kzalloc(test, sizeof(*race), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, race);
 	race->t = test->priv;
+	race->in_round = kunit_kcalloc(test, nr_cpu_ids, sizeof(*race->in_round), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, race->in_round);
 	mutex_init(&race->lock);
 	init_completion(&race->done);
 	atomic_set(&race->running, ACCEL_RACE_THREADS + 1);
@@ -136,6 +168,13 @@ static void accel_test_race_register_open_lookup(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&race->errors));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&race->duplicates));
+	kunit_info(test, "%d CPUs online; the rounds ran on %u; %d of %d began while another CPU was in one\n",
+		   num_online_cpus(), cpumask_weight(&race->ran_on),
+		   atomic_read(&race->cross_cpu), atomic_read(&race->rounds));
+	if (num_online_cpus() > 1) {
+		KUNIT_EXPECT_GT(test, cpumask_weight(&race->ran_on), 1);
+		KUNIT_EXPECT_GT(test, atomic_read(&race->cross_cpu), 0);
+	}
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(race->live, ACCEL_MAX_MINORS));
 	/* every index came back: the next device gets the lowest again */
 	KUNIT_EXPECT_EQ(test, lowest, accel_test_dev_register(test)->accel->index);
