@@ -20,6 +20,8 @@ help:
 	@echo "make run [ARCH=x86_64]"
 	@echo "            build, boot, show /dev/accel/accel0 working (UML, or x86_64 SMP under QEMU)"
 	@echo "make check   run every test; ends with 'N passed, N failed'"
+	@echo "make matrix  the configurations distributions need and the slow test beds:"
+	@echo "             DRM=y/m/n, DRM_ACCEL=n, Debian's config, allmodconfig, x86_64 debug guest, KCSAN"
 	@echo "make boot [ARCH=x86_64] RUN=<program> [MODPARAMS=...]"
 	@echo "             run a host program as root in the booted kernel"
 	@echo "make shell [ARCH=x86_64]"
@@ -50,7 +52,11 @@ kunit:
 clean:
 	rm -rf out
 
-.PHONY: series series-check lint docs mutants
+.PHONY: matrix series series-check lint docs mutants
+
+matrix:
+	@$(H)/matrix.sh
+
 
 series:
 	@$(H)/series.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # boot-x86_64: run a host program inside the x86_64 kernel built by
-# build.sh x86_64, under QEMU with $BOOT_CPUS (2) vCPUs: the same contract
+# build.sh x86_64 (or by the build configuration $BOOT_BUILD names,
+# x86_64-debug), under QEMU with $BOOT_CPUS (2) vCPUs: the same contract
 # as boot.sh.
 #
 #   boot-x86_64.sh [--noload] [--shell] PROGRAM [ARGS...]
@@ -25,10 +26,11 @@ source "$TOP/harness/guest-root.sh"
 outcome died
 guest_options "$@"
 shift "$GUEST_NOPTS"
-O=$STATE/build-x86_64
+name=${BOOT_BUILD:-x86_64}
+O=$STATE/build-$name
 BZ=$O/arch/x86/boot/bzImage
 [ -f "$BZ" ] || die "no x86_64 kernel at $BZ: run 'make boot ARCH=x86_64' or 'make run ARCH=x86_64'"
-ROOT=$STATE/root-x86_64
+ROOT=$STATE/root-$name
 
 guest_root x86_64 "$O" "$ROOT"
 guest_kselftests "$ROOT" "$STATE/kselftest-uml" "$STATE/kselftest-m32"
@@ -41,7 +43,7 @@ else
 fi
 # gen_initramfs.sh calls usr/gen_init_cpio of the build directory; the
 # list adds /dev/console without root privileges
-initrd=$STATE/initramfs-x86_64.cpio
+initrd=$STATE/initramfs-$name.cpio
 (cd "$O" && sh "$TREE/usr/gen_initramfs.sh" -o "$initrd" -u squash -g squash \
 	"$ROOT" "$TOP/harness/guest/initramfs.list") >>"$LOG" 2>&1 ||
 	die "packing the initramfs failed (see $LOG)"
@@ -112,7 +114,7 @@ if kill -0 "$pid" 2>/dev/null; then
 fi
 wait "$pid" 2>/dev/null || :
 wait "$tailpid" 2>/dev/null || :
-cp "$cons" "$OUT/log/console-x86_64.log"
+cp "$cons" "$OUT/log/console-$name.log"
 
 # the console without its CRs: the kernel log, and what it shows after
 # the log (the power-off)
@@ -120,7 +122,7 @@ tr -d '\r' <"$cons" >"$tmp/console"
 sed -n '/^@@accel-dmesg-begin@@$/,/^@@accel-dmesg-end@@$/p' "$tmp/console" >"$tmp/dmesg"
 sed '1,/^@@accel-dmesg-end@@$/d' "$tmp/console" >"$tmp/after"
 if [ -n "$stalled" ]; then
-	echo "boot: the guest did not finish in ${BOOT_TIMEOUT:-900}s: killed (console: $OUT/log/console-x86_64.log)" >&2
+	echo "boot: the guest did not finish in ${BOOT_TIMEOUT:-900}s: killed (console: $OUT/log/console-$name.log)" >&2
 	guest_splats "$cons" "the console of the stalled guest" || :
 	outcome stall
 	exit 3
@@ -129,7 +131,7 @@ status=$(sed -n 's/^@@accel-status \([0-9]*\)@@$/\1/p' "$tmp/console" | tail -n 
 # Fail closed: no status or no kernel log is a failure, whatever the
 # program said.
 if [ -z "$status" ] || ! grep -q '^@@accel-dmesg-end@@$' "$tmp/dmesg"; then
-	echo "boot: the guest died before the job finished (no $([ -n "$status" ] && echo 'kernel log' || echo 'exit status'); console: $OUT/log/console-x86_64.log)" >&2
+	echo "boot: the guest died before the job finished (no $([ -n "$status" ] && echo 'kernel log' || echo 'exit status'); console: $OUT/log/console-$name.log)" >&2
 	guest_splats "$cons" "the console" || :
 	exit 1
 fi

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# boot: run a host program inside the UML kernel built by build.sh uml.
+# boot: run a host program inside the UML kernel built by build.sh uml
+# (or by the build configuration $BOOT_BUILD names: uml-noaccel, or a
+# KUnit build such as kunit-debug, whose kernel has no modules).
 #
 #   boot.sh [--noload] [--shell] PROGRAM [ARGS...]
 #
@@ -23,10 +25,11 @@ source "$TOP/harness/guest-root.sh"
 outcome died
 guest_options "$@"
 shift "$GUEST_NOPTS"
-O=$STATE/build-uml
+name=${BOOT_BUILD:-uml}
+O=$STATE/build-$name
 LINUX=$O/linux
 [ -x "$LINUX" ] || die "no UML kernel at $LINUX: run 'make build' first"
-ROOT=$STATE/root-uml
+ROOT=$STATE/root-$name
 
 guest_root um "$O" "$ROOT"
 guest_kselftests "$ROOT" "$STATE/kselftest-uml"

@@ -12,6 +12,12 @@ name=${1:?usage: build.sh NAME [targets]}; shift
 case $name in
 uml)	arch=um baseconf=defconfig frags=(uml.config accel.config) ;;
 x86_64)	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config accel.config) ;;
+x86_64-debug)
+	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config accel.config x86_64-debug.config) ;;
+uml-noaccel)
+	arch=um baseconf=defconfig frags=(uml.config noaccel.config) ;;
+uml-nodrm)
+	arch=um baseconf=defconfig frags=(uml.config nodrm.config) ;;
 *)	die "unknown build configuration '$name'" ;;
 esac
 [ -z "${FRAGMENTS:-}" ] || read -r -a frags <<<"$FRAGMENTS"
@@ -23,21 +29,25 @@ MAKE=(make -C "$TREE" ARCH=$arch O="$O" CC="ccache gcc" -j"$JOBS")
 
 # Every option a fragment sets must survive olddefconfig: a dependency that
 # is not met drops options without a word.
+# A later fragment overrides an earlier one, as in merge_config.sh.
 check_config() {
 	local bad=() line opt want
+	declare -A last=()
 	while read -r line; do
 		case $line in
-		CONFIG_*=*)	opt=${line%%=*}; want=$line ;;
+		CONFIG_*=*)	opt=${line%%=*}; last[$opt]=$line ;;
 		"# CONFIG_"*" is not set")
-				opt=${line#\# }; opt=${opt%% *}; want=$line ;;
-		*)		continue ;;
+				opt=${line#\# }; opt=${opt%% *}; last[$opt]=$line ;;
 		esac
+	done < <(cat "${frag_paths[@]}")
+	for opt in "${!last[@]}"; do
+		want=${last[$opt]}
 		if [[ $want == "#"* ]]; then
 			grep -q "^$opt=" "$O/.config" && bad+=("$opt (wanted unset)")
 		else
 			grep -qx "$want" "$O/.config" || bad+=("$want")
 		fi
-	done < <(cat "${frag_paths[@]}")
+	done
 	[ ${#bad[@]} -eq 0 ] ||
 		die "config $name: olddefconfig did not keep: ${bad[*]} (see $O/.config)"
 }

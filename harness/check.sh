@@ -7,18 +7,20 @@
 # harness/expected-skips lists it. Ends with "N passed, N failed, N
 # expected skips" and exits non-zero if any failed.
 source "$(dirname "$0")/lib.sh"
+source "$TOP/harness/layers.sh"
 base_key
 take_lock
 start_log check
 export LOG_STARTED=1
 export RESULTS=$OUT/results.txt
 : >"$RESULTS"
-total=14
+total=16
 prepare_kernel 1 $total
 # make check's own counting must catch the runs that went wrong
 "$TOP/harness/selfcheck.sh" || :
+guest_cc "$TOP/harness/guest/accel-demo.c" "$OUT/guest/accel-demo"
 
-phase 5/$total "KUnit: kunit.py run --kunitconfig=drivers/accel, debug, DRM_ACCEL=n and x86_64 variants"
+phase 5/$total "KUnit: kunit.py run --kunitconfig=drivers/accel, and the debug variant built in and booted"
 # kunit_variant NAME WHAT KUNITCONFIG...: one KUnit configuration
 kunit_variant() {
 	local name=$1 what=$2 t=$SECONDS
@@ -28,23 +30,15 @@ kunit_variant() {
 	say "      KUnit $name took $((SECONDS - t))s"
 }
 kunit_variant kunit "the accel suites" drivers/accel
-kunit_variant kunit-debug "the same under KASAN, lockdep, debugobjects; dummy_accel built in" \
+# The debug build is also the configuration with everything built in
+# (DRM=y, DRM_ACCEL=y, dummy_accel=y): booted with the guest's root, its
+# device must exist before any module loads, and work.
+KUNIT_ARGS="$(builtin_kconfig_args)" kunit_variant kunit-debug \
+	"the same under KASAN, lockdep, debugobjects; DRM, the core and dummy_accel built in" \
 	drivers/accel drivers/accel/tests/debug.kunitconfig
-if grep -aqE 'Initialized dummy_accel .* on accel[0-9]+' "$STATE/build-kunit-debug/test.log" 2>/dev/null; then
-	tally "kunit-debug: dummy_accel built in (=y): its device registers at boot" pass
-else
-	tally "kunit-debug: dummy_accel built in (=y): its device registers at boot" fail
-fi
-kunit_variant kunit-noaccel "DRM with CONFIG_DRM_ACCEL=n" drivers/accel/tests/disabled.kunitconfig
-# QEMU is installed here; TCG with a thread per vCPU (KVM is not reliable
-# on the build machines, see design.md)
-need_pkgs qemu-system-x86
-KUNIT_ARGS="--arch=x86_64 --qemu_args=-smp --qemu_args=2 --qemu_args=-accel --qemu_args=tcg,thread=multi" \
-	kunit_variant kunit-x86_64 "x86_64 under QEMU: 2 CPUs, PREEMPT, 32-bit compat" \
-	drivers/accel/tests/x86_64.kunitconfig
+builtin_layer
 
 phase 6/$total "boot test: the make run demo in the booted kernel"
-guest_cc "$TOP/harness/guest/accel-demo.c" "$OUT/guest/accel-demo"
 if "$TOP/harness/boot.sh" "$OUT/guest/accel-demo" >"$OUT/log/boot-demo.log" 2>&1; then
 	tally "boot: load dummy_accel, open /dev/accel/accel0, VERSION, unload" pass
 else
@@ -89,41 +83,19 @@ else
 fi
 say "      kselftests took $((SECONDS - t))s"
 
-phase 8/$total "x86_64 SMP guest under QEMU (2 vCPUs, PREEMPT): the kselftests 64-bit and 32-bit"
+phase 8/$total "x86_64 SMP guest under QEMU (2 vCPUs, PREEMPT): the kselftests 64-bit and 32-bit, the KUnit module"
 t=$SECONDS
 build_x86_64_and_kselftests
 say "      x86_64 kernel and 32-bit kselftests built in $((SECONDS - t))s"
-t=$SECONDS
-log=$OUT/log/kselftest-x86_64.log
-rm -f "$OUT/log/kselftest-x86_64.outcome"
-BOOT_OUTCOME=$OUT/log/kselftest-x86_64.outcome BOOT_TIMEOUT=1500 \
-	"$TOP/harness/boot-x86_64.sh" "$TOP/harness/guest/kselftests.sh" >"$log" 2>&1 || :
-out=$(cat "$OUT/log/kselftest-x86_64.outcome" 2>/dev/null || echo died)
-grep -m1 'qemu: ' "$log" | tr -d '\r' || :
-TAP_LAYER=kselftest-x86_64 count_tap "$log"
-tr -d '\r' <"$log" | grep -E '^(@@ksft-dir|=== .*: [0-9]+s$)' | sed 's/^/      /' || :
-if [ "$out" = "status 0" ]; then
-	tally "kselftest-x86_64: the guest ran them all, 64-bit and 32-bit, exit status 0, no kernel report" pass
-else
-	tail -n 30 "$log" | sed 's/^/      | /'
-	tally "kselftest-x86_64: the guest ran them all, 64-bit and 32-bit ($out, log $log)" fail
-fi
-# Side by side: each test has the same result from a 32-bit process, whose
-# core ioctls go through drm_compat_ioctl(), as from a 64-bit one.
-m32_mismatches kselftest-x86_64 >"$OUT/log/kselftest-x86_64-compare.txt"
-for p in $progs; do
-	printf '      %-24s 64-bit %s   32-bit %s\n' "$p" \
-		"$(grep -c "^pass	kselftest-x86_64/$p: " "$RESULTS") passed" \
-		"$(grep -c "^pass	kselftest-x86_64-m32/$p: " "$RESULTS") passed"
-done
-if [ -s "$OUT/log/kselftest-x86_64-compare.txt" ] || ! grep -q "^pass	kselftest-x86_64-m32/" "$RESULTS"; then
-	tally "kselftest-x86_64: the 32-bit results equal the 64-bit ones" fail "$OUT/log/kselftest-x86_64-compare.txt"
-else
-	tally "kselftest-x86_64: the 32-bit results equal the 64-bit ones" pass
-fi
-say "      x86_64 kselftests took $((SECONDS - t))s"
+x86_64_guest_layer x86_64 kselftest-x86_64 kunit-x86_64-guest
 
-phase 9/$total "kselftests on the host, which has no accel device: every test skips"
+phase 9/$total "DRM=m without the accel core (uml-noaccel), booted: the accel_disabled suite as a module"
+noaccel_layer
+
+phase 10/$total "Debian's own amd64 configuration with the series (linux-config-6.1)"
+"$TOP/harness/debian.sh" || :
+
+phase 11/$total "kselftests on the host, which has no accel device: every test skips"
 [ -n "$progs" ] || tally "host: accel kselftests installed" fail
 for tst in $progs; do
 	"$STATE/kselftest-uml/accel/$tst" >"$OUT/log/host-$tst.log" 2>&1 || :
@@ -137,7 +109,7 @@ for tst in $progs; do
 	fi
 done
 
-phase 10/$total "boot contract: make boot [ARCH=x86_64] RUN=<program> exits with the program's status"
+phase 12/$total "boot contract: make boot [ARCH=x86_64] RUN=<program> exits with the program's status"
 # contract PROGRAM STATUS: through what make boot runs, the guest ran
 # PROGRAM and the command returned its STATUS
 contract() {
@@ -158,7 +130,7 @@ contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
 GUEST_ARCH=x86_64 contract /bin/false 1
 GUEST_ARCH=x86_64 contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
 
-phase 11/$total "make series: export, then git am + build each patch on the base"
+phase 13/$total "make series: export, then git am + build each patch on the base"
 t=$SECONDS
 if "$TOP/harness/series.sh" --check; then
 	tally "series: every patch applies with git am and builds what it adds" pass
@@ -167,24 +139,13 @@ else
 fi
 say "      took $((SECONDS - t))s"
 
-phase 12/$total "make lint: checkpatch --strict, kernel-doc, sparse, W=1, uapi"
+phase 14/$total "make lint: checkpatch --strict, kernel-doc, sparse, W=1, uapi"
 "$TOP/harness/lint.sh" || :
 
-phase 13/$total "make docs: htmldocs SPHINXDIRS=accel"
+phase 15/$total "make docs: htmldocs SPHINXDIRS=accel"
 "$TOP/harness/docs.sh" || :
 
-phase 14/$total "every layer has the results harness/expected-results gives it"
+phase 16/$total "every layer has the results harness/expected-results gives it"
 count_layers
 
-passed=$(grep -c '^pass' "$RESULTS" || :)
-failed=$(grep -c '^fail' "$RESULTS" || :)
-skipped=$(grep -c '^xskip' "$RESULTS" || :)
-say ""
-if [ "$failed" -gt 0 ]; then
-	say "failed:"
-	grep '^fail' "$RESULTS" | cut -f2 | sed 's/^/  /'
-fi
-line="$passed passed, $failed failed, $skipped expected skips"
-[ "$stalls" -eq 0 ] || line+=", $stalls known UML stall retried"
-say "$line"
-[ "$failed" -eq 0 ]
+summarize "$([ "$stalls" -eq 0 ] || echo "$stalls known UML stall retried")"

@@ -37,15 +37,7 @@ if [ -z "$summary" ] || [ ! -s "$json" ]; then
 fi
 say "      ${summary#*] }"
 
-# One line "STATUS suite.case[.param]" per result; PASS, SKIP, else failed
-# (a crashed case and a case without a result are ERROR/FAIL).
-while IFS=$'\t' read -r st case; do
-	case $st in
-	PASS) tally "$name: $case" pass ;;
-	SKIP) tally "$name: $case" skip ;;
-	*) tally "$name: $case ($st)" fail ;;
-	esac
-done < <(python3 "$TOP/harness/kunit-results.py" "$json")
+tally_kunit_json "$name" "$json"
 
 # the raw kernel log: reports that fail no test case still count
 if [ -s "$O/test.log" ]; then

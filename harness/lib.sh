@@ -57,7 +57,8 @@ expected_skip() {
 	local line
 	while IFS= read -r line; do
 		case $line in "#"* | "") continue ;; esac
-		if [ "${line%% | *}" = "$1" ]; then
+		# shellcheck disable=SC2053 # a pattern: a trailing * covers a suite
+		if [[ $1 == ${line%% | *} ]]; then
 			printf '%s' "${line#* | }"
 			return 0
 		fi
@@ -79,10 +80,16 @@ expected_count() {
 # SKIP-PROGRAM count only if they failed. The guest's console ends lines
 # with CR LF.
 count_tap() {
-	local line st base=${TAP_LAYER:-kselftest} name layer
+	local line st base=${TAP_LAYER:-kselftest} name layer kunit=
 	layer=$base
 	while IFS= read -r line; do
 		line=${line%$'\r'}
+		# the KUnit module's KTAP is count_kunit_log's
+		case $line in
+		"@@kunit-begin@@") kunit=1; continue ;;
+		"@@kunit-end@@") kunit=; continue ;;
+		esac
+		[ -z "$kunit" ] || continue
 		case $line in
 		"@@ksft-dir /kselftest32") base=${TAP_LAYER:-kselftest}-m32 layer=$base; continue ;;
 		"=== "*": "*s) layer=$base; continue ;;
@@ -97,6 +104,49 @@ count_tap() {
 		name=${name#[0-9]* }
 		tally "$layer: ${name%% # SKIP*}" "$st"
 	done <"$1"
+}
+
+# builtin_kconfig_args: kunit.py arguments that make a UML KUnit kernel
+# bootable with the guests' root (boot.sh): hostfs, devtmpfs, ELF and
+# script binaries, the console channels boot.sh asks for. The KUnit
+# suites run first, as in any kunit.py run, then /init.
+builtin_kconfig_args() {
+	local o
+	for o in HOSTFS=y DEVTMPFS=y BINFMT_ELF=y BINFMT_SCRIPT=y NULL_CHAN=y TMPFS=y PROC_FS=y; do
+		printf -- '--kconfig_add CONFIG_%s ' "$o"
+	done
+}
+
+# tally_kunit_json LAYER JSON: a result "LAYER: suite.case[.param]" per
+# case of a kunit.py --json file: PASS, SKIP, else failed (a crashed case
+# and a case without a result are ERROR/FAIL)
+tally_kunit_json() {
+	local st case
+	while IFS=$'\t' read -r st case; do
+		case $st in
+		PASS) tally "$1: $case" pass ;;
+		SKIP) tally "$1: $case" skip ;;
+		*) tally "$1: $case ($st)" fail ;;
+		esac
+	done < <(python3 "$TOP/harness/kunit-results.py" "$2")
+}
+
+# count_kunit_log LAYER LOG: the KUnit results a guest printed between
+# @@kunit-begin@@ and @@kunit-end@@ in LOG (kselftests.sh --kunit),
+# parsed by kunit.py parse; no results at all is a failure
+count_kunit_log() {
+	local layer=$1 ktap=$OUT/log/$1.ktap json=$OUT/log/$1.json
+	tr -d '\r' <"$2" | sed -n '/^@@kunit-begin@@$/,/^@@kunit-end@@$/p' >"$ktap.raw"
+	python3 "$TOP/harness/ktap-params.py" "$ktap.raw" "$ktap"
+	rm -f "$json"
+	(cd "$TREE" && python3 tools/testing/kunit/kunit.py parse --json="$json" "$ktap") \
+		>"$OUT/log/$layer-parse.log" 2>&1 || :
+	if [ ! -s "$json" ] || ! grep -q 'KTAP version\|TAP version' "$ktap"; then
+		tally "$layer: the guest's KUnit module printed its results ($ktap)" fail
+		return
+	fi
+	say "      $(grep -a 'Testing complete' "$OUT/log/$layer-parse.log" | tail -n1 | sed 's/^\[[^]]*\] //')"
+	tally_kunit_json "$layer" "$json"
 }
 
 # m32_mismatches LAYER: the tests of $RESULTS whose result under
@@ -121,6 +171,22 @@ m32_mismatches() {
 stalled_program() {
 	tr -d '\r' <"$1" |
 		awk '/^=== [^ ]+$/ { p = $2 } /^=== [^ ]+: [0-9]+s$/ { p = "" } END { print p }'
+}
+
+# summarize [NOTE]: the failed results, then the closing line "N passed,
+# N failed, N expected skips[, NOTE]" of $RESULTS; fails if any failed
+summarize() {
+	local passed failed skipped
+	passed=$(grep -c '^pass' "$RESULTS" || :)
+	failed=$(grep -c '^fail' "$RESULTS" || :)
+	skipped=$(grep -c '^xskip' "$RESULTS" || :)
+	say ""
+	if [ "$failed" -gt 0 ]; then
+		say "failed:"
+		grep '^fail' "$RESULTS" | cut -f2 | sed 's/^/  /'
+	fi
+	say "$passed passed, $failed failed, $skipped expected skips${1:+, $1}"
+	[ "$failed" -eq 0 ]
 }
 
 # count_layers: every layer of $RESULTS must have exactly the number of
@@ -245,6 +311,18 @@ start_log() {
 	: >"$LOG"
 	ln -sf "$(basename "$LOG")" "$OUT/log/latest.log"
 	say "full log: $LOG"
+}
+
+# base_worktree: a work tree of the base alone (a git worktree of the
+# composed tree at its base commit), created once; prints its path
+base_worktree() {
+	local w=$STATE/lint-base-tree
+	if [ "$(git -C "$w" rev-parse HEAD 2>/dev/null)" != "$(git -C "$TREE" rev-parse base)" ]; then
+		rm -rf "$w"
+		git -C "$TREE" worktree prune
+		git -C "$TREE" worktree add -q --detach "$w" base >&2
+	fi
+	echo "$w"
 }
 
 compose() {

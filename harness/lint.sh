@@ -77,8 +77,8 @@ tally "kernel-doc on the changed files: no new warning, $(wc -l <"$LINT/kdoc-add
 # sparse (C=2 checks every file named, rebuilt or not) and W=1 over every
 # C file of drivers/accel and the DRM objects the series changes, each in
 # the builds that compile it: the UML kernel (core, dummy_accel, the
-# KUnit module), the KUnit builds (accel_disabled_test.c only with
-# DRM_ACCEL=n, accel_compat_test.c only on x86_64). The objects are named
+# KUnit module), the DRM_ACCEL=n one (accel_disabled_test.c) and the
+# x86_64 guest (accel_compat_test.c, drm_ioc32.c: CONFIG_COMPAT). The objects are named
 # one by one: a directory target would skip the modules in it.
 ours=$(cd "$TOP" && ls drivers/accel/*.c drivers/accel/*/*.c)
 # objs_in BUILD FILES...: the objects of FILES that BUILD compiles
@@ -99,17 +99,21 @@ warnings() {	# warnings TREE O OBJS [ARCH]: sparse + W=1 messages, line numbers 
 		{ grep -E '^(drivers/accel/|drivers/gpu/drm/|include/drm/|include/uapi/drm/)' || :; } | sort -u
 }
 warnings "$TREE" "$STATE/build-uml" "$(objs_in "$STATE/build-uml" $ours) $objs" >"$LINT/sparse-w1.txt"
-for k in kunit-noaccel:um kunit-x86_64:x86_64; do
-	b=$STATE/build-${k%:*}
+# The other configurations in directories of their own (those make
+# series --check compiles in), configured as the real builds, so that the
+# W=1 objects do not end up in the guests' kernels
+for k in uml-noaccel:um x86_64:x86_64; do
+	b=$STATE/build-${k%:*} s=$STATE/build-series-${k%:*}
 	[ -f "$b/.config" ] || continue
-	warnings "$TREE" "$b" "$(objs_in "$b" $ours)" "${k#*:}" >>"$LINT/sparse-w1.txt"
+	mkdir -p "$s"
+	cmp -s "$b/.config" "$s/.config" || cp "$b/.config" "$s/.config"
+	warnings "$TREE" "$s" "$(objs_in "$b" $ours)" "${k#*:}" >>"$LINT/sparse-w1.txt"
 done
 sort -u -o "$LINT/sparse-w1.txt" "$LINT/sparse-w1.txt"
 # the same objects of the base tree, built once in a worktree of its own
 if [ ! -f "$STATE/build-lint-base/.stamp" ]; then
-	rm -rf "$STATE/lint-base-tree" "$STATE/build-lint-base"
-	git -C "$TREE" worktree prune
-	git -C "$TREE" worktree add -q --detach "$STATE/lint-base-tree" base
+	base_worktree >/dev/null
+	rm -rf "$STATE/build-lint-base"
 	mkdir -p "$STATE/build-lint-base"
 	logged "lint base config" make -C "$STATE/lint-base-tree" ARCH=um O="$STATE/build-lint-base" defconfig
 	logged "lint base merge" env ARCH=um "$STATE/lint-base-tree/scripts/kconfig/merge_config.sh" \
@@ -125,7 +129,7 @@ comm -23 "$LINT/sparse-w1.txt" "$LINT/sparse-w1-base.txt" >"$LINT/sparse-w1-new.
 # sparse must have checked every C file of drivers/accel and every changed
 # DRM file the configurations build: a gate that checked nothing passes
 # nothing
-checked=$(cat "$LINT"/make-build-{uml,kunit-noaccel,kunit-x86_64}.log 2>/dev/null | sed -n 's/^  CHECK *//p' | sort -u)
+checked=$(cat "$LINT"/make-build-{uml,series-uml-noaccel,series-x86_64}.log 2>/dev/null | sed -n 's/^  CHECK *//p' | sort -u)
 for f in $ours ${objs//.o/.c}; do
 	grep -q -- "/$f\$" <<<"$checked" || echo "sparse did not check $f"
 done >>"$LINT/sparse-w1-new.txt"

@@ -81,3 +81,6 @@ m32() {
 	count_layers
 }
 EXP=$W/expected-m32 check "the 32-bit build counts in its own layer; a result it does not share fails" "3 2 0" m32
+# the KUnit module's KTAP after the kselftests belongs to count_kunit_log
+printf '=== p\nok 1 a\n=== p: 1s\n@@kunit-begin@@\nok 1 accel_core # SKIP\nnot ok 2 x\n@@kunit-end@@\n' >"$W/tap-kunit"
+check "the KUnit module's results are not counted as kselftest ones" "1 0 0" count_tap "$W/tap-kunit"

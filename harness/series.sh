@@ -6,7 +6,7 @@
 # the base in a scratch branch and, after each patch, builds what that
 # patch adds: the UML kernel with the series' configuration (the accel
 # core, dummy_accel and the KUnit module), every C file it adds compiled
-# (accel_disabled_test.c in the DRM_ACCEL=n KUnit build, drm_ioc32.c for
+# (accel_disabled_test.c in the DRM_ACCEL=n build, drm_ioc32.c for
 # x86_64), the kselftests
 # with lib.mk, htmldocs for the docs, get_maintainer.pl's pattern check for
 # MAINTAINERS. It names the first patch that does not apply or build.
@@ -37,6 +37,19 @@ say "    $n patches and a cover letter in $dest ($subject)"
 
 [ "${1:-}" = --check ] || exit 0
 
+# The same patches on the same base with the same harness and configs
+# were checked and passed: say so and do not rebuild them
+# (SERIES_RECHECK=1 checks them again). The key leaves out what changes
+# with every export (commit ids, dates).
+key=$( { for p in "$dest"/0*.patch; do grep -vE '^(From [0-9a-f]{40} |Date: )' "$p"; done
+	cat "$STATE/base-version" "$0" "$TOP/harness/build.sh" "$TOP"/configs/*.config; } |
+	sha1sum | cut -c1-12)
+if [ -z "${SERIES_RECHECK:-}" ] && [ "$(cat "$STATE/series-checked" 2>/dev/null)" = "$key" ]; then
+	say "      these $n patches (key $key) passed git am and the builds before: not checked again (SERIES_RECHECK=1 does)"
+	exit 0
+fi
+rm -f "$STATE/series-checked"
+
 # Apply the emitted files on the base, one patch at a time, and build.
 # The work tree returns to the composed series whatever happens.
 restore() {
@@ -48,14 +61,14 @@ restore() {
 trap restore EXIT
 
 # object FILE.c: compile FILE.c's object in the UML build, or else alone
-# in a build configured like the DRM_ACCEL=n KUnit one (the only one with
-# accel_disabled_test.o) or the x86_64 KUnit one (the only one with
-# CONFIG_COMPAT, for drm_ioc32.o), in directories of their own so that the
-# KUnit builds are left as they are; it must be newer than the patch
+# in a build configured like the DRM_ACCEL=n one (uml-noaccel, the only one
+# with accel_disabled_test.o) or the x86_64 guest (the only one with
+# CONFIG_COMPAT, for drm_ioc32.o), in directories of their own so that
+# those builds are left as they are; it must be newer than the patch
 object() {
 	local o=${1%.c}.o k arch d
 	[ "$STATE/build-uml/$o" -nt "$STATE/series-check.stamp" ] && return 0
-	for k in kunit-noaccel:um kunit-x86_64:x86_64; do
+	for k in uml-noaccel:um x86_64:x86_64; do
 		arch=${k#*:} k=${k%:*} d=$STATE/build-series-$k
 		[ -f "$STATE/build-$k/.config" ] || continue
 		mkdir -p "$d"
@@ -127,3 +140,4 @@ for p in "$dest"/0*.patch; do
 	what=$(built_what "$(basename "$p")") || exit 1
 	say "      ok  $(basename "$p") applies and builds${what:+: $what} ($((SECONDS - t))s)"
 done
+echo "$key" >"$STATE/series-checked"

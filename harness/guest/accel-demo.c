@@ -3,7 +3,8 @@
  * The demo of make run, run as root in the booted guest after /init has
  * loaded dummy_accel: show the node, its sysfs device, what
  * DRM_IOCTL_VERSION answers on it, then unload the module and show the
- * node is gone. Each step prints what it checked; exit 0 only if all did
+ * node is gone. With --builtin, in a kernel with DRM and dummy_accel built
+ * in: no module is loaded, and the device goes away by an unbind. Each step prints what it checked; exit 0 only if all did
  * what they printed.
  */
 #include <errno.h>
@@ -77,13 +78,34 @@ static int show_version(int fd)
 	return strcmp(name, "dummy_accel");
 }
 
-int main(void)
+/* dummy_accel is part of the kernel: not a module, with no module loaded */
+static int built_in(void)
 {
+	char line[256];
+	FILE *f = fopen("/proc/modules", "r");
+	int modules = 0;
+
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			modules++;
+		fclose(f);
+	}
+	printf("      /proc/modules: %d modules loaded\n", modules);
+	return access("/sys/module/dummy_accel", F_OK) == 0 &&
+	       access("/sys/module/dummy_accel/refcnt", F_OK) != 0 && modules == 0;
+}
+
+int main(int argc, char **argv)
+{
+	int builtin = argc > 1 && !strcmp(argv[1], "--builtin");
 	char path[PATH_MAX], dev[32];
 	struct stat st;
 	int fd;
 
-	step(1, "dummy_accel is loaded", access("/sys/module/dummy_accel", F_OK) == 0);
+	if (builtin)
+		step(1, "dummy_accel is built in, and no module is loaded", built_in());
+	else
+		step(1, "dummy_accel is loaded", access("/sys/module/dummy_accel", F_OK) == 0);
 
 	run("ls -l /dev/accel");
 	step(2, NODE " is char device 261:0, mode 0600",
@@ -106,7 +128,13 @@ int main(void)
 	step(6, "DRM_IOCTL_VERSION names dummy_accel", fd >= 0 && show_version(fd) == 0);
 	step(7, "close", fd >= 0 && close(fd) == 0);
 
-	step(8, "rmmod dummy_accel", run("rmmod dummy_accel") == 0);
+	if (builtin) {
+		/* a built-in driver's device goes away when it is unbound */
+		step(8, "unbind dummy_accel.0",
+		     run("echo dummy_accel.0 >/sys/bus/platform/drivers/dummy_accel/unbind") == 0);
+	} else {
+		step(8, "rmmod dummy_accel", run("rmmod dummy_accel") == 0);
+	}
 	run("ls -l /dev/accel 2>&1");
 	step(9, "the node and the sysfs device are gone",
 	     stat(NODE, &st) != 0 && errno == ENOENT && access(SYSFS, F_OK) != 0);

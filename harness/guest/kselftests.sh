@@ -7,10 +7,20 @@
 # killed, and the kernel's view of the blocked and running tasks (sysrq w
 # and l) is printed to tell where it hung. With kmemleak in the kernel,
 # a last TAP line says whether the whole run leaked. With arguments, only
-# the programs named (make check reruns those after a known stall). Exit
-# non-zero if any failed.
+# the programs named (make check reruns those after a known stall). With
+# --kunit first, the accel KUnit module is loaded at the end, with
+# dummy_accel unloaded (the suites register devices of their own, from
+# accel0 on), and the KTAP it wrote to the kernel log is printed between
+# "@@kunit-begin@@" and "@@kunit-end@@" for the host's kunit.py parse;
+# with --kunit-only, only that.
+# Exit non-zero if any failed.
 rc=0
 kmemleak=/sys/kernel/debug/kmemleak
+kunit= ksft=1
+case $1 in
+--kunit) kunit=1; shift ;;
+--kunit-only) kunit=1 ksft=; shift ;;
+esac
 only="$*"
 # run_dir DIR: the programs of DIR (or those named), then the kmemleak
 # verdict on them
@@ -58,9 +68,26 @@ run_dir() {
 	fi
 }
 
-run_dir /kselftest
-if [ -d /kselftest32 ]; then
-	echo "@@ksft-dir /kselftest32"
-	run_dir /kselftest32
+# run_kunit: the accel KUnit module's suites, its KTAP on stdout; the
+# kernel log shows them as they run, the host counts their results
+run_kunit() {
+	grep -q '^dummy_accel ' /proc/modules && { rmmod dummy_accel || rc=1; }
+	n=$(dmesg | wc -l)
+	echo "@@kunit-begin@@"
+	modprobe accel_kunit || { echo "# modprobe accel_kunit failed"; rc=1; }
+	# a module's suites come without the header a boot's have
+	echo "KTAP version 1"
+	dmesg | tail -n +$((n + 1)) | sed 's/^\[[ 0-9.]*\] //'
+	echo "@@kunit-end@@"
+	rmmod accel_kunit || rc=1
+}
+
+if [ -n "$ksft" ]; then
+	run_dir /kselftest
+	if [ -d /kselftest32 ]; then
+		echo "@@ksft-dir /kselftest32"
+		run_dir /kselftest32
+	fi
 fi
+[ -z "$kunit" ] || run_kunit
 exit $rc

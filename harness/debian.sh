@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# debian: Debian's own amd64 configuration for 6.1 (the archive's
+# linux-config-6.1) with the series, as a distribution would take it.
+#  - make listnewconfig offers our options and no other; make olddefconfig
+#    chooses their values without asking (printed): the accel core off, as
+#    any new subsystem without a default;
+#  - with DRM_ACCEL=y and dummy_accel=m set the way a packager sets them
+#    (scripts/config), drm.ko, dummy_accel.ko and the KUnit module build at
+#    W=1 with no warning the base tree's drm.ko does not have.
+# Only what that needs is built: modules_prepare and the modules, in
+# $STATE/build-debian and, for the base, $STATE/build-debian-base, with
+# debug info off (it changes no warning and triples the compile time).
+# Results "debian: ...".
+#
+# debian.sh allmodconfig (make matrix): the same W=1 comparison, with
+# sparse (C=2) too, on x86_64 allmodconfig instead; one result
+# "allmodconfig: ...".
+source "$(dirname "$0")/lib.sh"
+base_key
+take_lock
+mode=${1:-debian}
+standalone_start "$mode"
+need_pkgs linux-config-6.1 sparse
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+TALLY_LAYER=$mode
+cfg=/usr/src/linux-config-6.1/config.amd64_none_amd64.xz
+[ -f "$cfg" ] || die "linux-config-6.1 has no $cfg"
+O=$STATE/build-$mode
+B=$STATE/build-$mode-base
+D=$OUT/log/$mode
+rm -rf "$D"; mkdir -p "$D" "$O" "$B"
+
+# kmake TREE BUILD ARGS...: make in BUILD for x86_64
+kmake() {
+	local t=$1 b=$2
+	shift 2
+	make -C "$t" ARCH=x86_64 O="$b" CC="ccache gcc" -j"$JOBS" "$@"
+}
+
+# the configuration of TREE in BUILD: Debian's file or allmodconfig
+configure() {
+	if [ "$mode" = debian ]; then
+		xz -dc "$cfg" >"$2/.config"
+	else
+		logged "allmodconfig ($(basename "$2"))" kmake "$1" "$2" allmodconfig
+	fi
+}
+settings=(-e DRM_ACCEL -m DRM_ACCEL_DUMMY -d DEBUG_INFO_DWARF5 -d DEBUG_INFO_DWARF4
+	  -d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT -e DEBUG_INFO_NONE)
+# vals BUILD: the lines of the options that matter here
+vals() { grep -E '^(# )?CONFIG_(DRM|DRM_ACCEL|DRM_ACCEL_DUMMY|DRM_ACCEL_KUNIT_TEST|KUNIT)[= ]' "$1/.config" | sed 's/^/      /'; }
+sparse=
+if [ "$mode" = debian ]; then
+	say "      config: $cfg (linux-config-6.1 $(dpkg-query -W -f='${Version}' linux-config-6.1))"
+	# 1. what olddefconfig does with Debian's file
+	xz -dc "$cfg" >"$O/.config"
+	kmake "$TREE" "$O" -s listnewconfig >"$D/listnewconfig.txt" 2>&1 ||
+		die "make listnewconfig failed: $D/listnewconfig.txt"
+	sed 's/^/      new: /' "$D/listnewconfig.txt"
+	new=$(sed -n 's/=.*//p' "$D/listnewconfig.txt" | sort | tr '\n' ' ')
+	# DRM_ACCEL is the only new option Debian's file can meet: dummy_accel
+	# and the KUnit module hide behind it and KUNIT (off in Debian)
+	tally "make listnewconfig offers the series' options and no other: ${new:-nothing}" \
+		"$([ "$new" = "CONFIG_DRM_ACCEL " ] && echo pass || echo fail)" "$D/listnewconfig.txt"
+	logged "olddefconfig (Debian)" kmake "$TREE" "$O" olddefconfig
+	vals "$O"
+	st=fail
+	if grep -qx '# CONFIG_DRM_ACCEL is not set' "$O/.config" && grep -qx 'CONFIG_DRM=m' "$O/.config" &&
+	   ! grep -q '^CONFIG_DRM_ACCEL_DUMMY' "$O/.config"; then
+		st=pass
+	fi
+	tally "olddefconfig, asking nothing: DRM=m as Debian has it, DRM_ACCEL off, dummy_accel not offered" $st
+
+	# 2. the packager turns the core on and builds the dummy driver
+	"$TREE/scripts/config" --file "$O/.config" "${settings[@]}"
+	logged "olddefconfig (Debian + DRM_ACCEL)" kmake "$TREE" "$O" olddefconfig
+	vals "$O"
+	st=fail
+	if grep -qx 'CONFIG_DRM_ACCEL=y' "$O/.config" && grep -qx 'CONFIG_DRM_ACCEL_DUMMY=m' "$O/.config"; then
+		st=pass
+	fi
+	tally "with DRM_ACCEL=y: dummy_accel=m" $st
+else
+	configure "$TREE" "$O"
+	"$TREE/scripts/config" --file "$O/.config" "${settings[@]}"
+	logged "olddefconfig (allmodconfig)" kmake "$TREE" "$O" olddefconfig
+	vals "$O"
+	sparse=C=2
+fi
+
+# 3. W=1 on drm.ko and drivers/accel, and on the base's drm.ko
+t=$SECONDS
+base=$(base_worktree)
+configure "$base" "$B"
+"$base/scripts/config" --file "$B/.config" "${settings[@]}"
+logged "olddefconfig ($mode, base)" kmake "$base" "$B" olddefconfig
+# w1 TREE BUILD MODULES...: the W=1 messages of building MODULES, without
+# line numbers, for the files of DRM and accel
+w1() {
+	local t b log
+	t=$(realpath "$1") b=$(realpath "$2") log=$D/make-$(basename "$2").log
+	shift 2
+	logged_progress "modules_prepare ($(basename "$b"))" kmake "$t" "$b" modules_prepare
+	# compiled anew each time (ccache replays a hit's warnings): an object
+	# left from the last run would hide its warnings
+	find "$b/drivers/gpu/drm" "$b/drivers/accel" -name '*.o' -delete 2>/dev/null || :
+	# single .ko targets: their objects are built, nothing else is
+	kmake "$t" "$b" W=1 $sparse "$@" >"$log" 2>&1 || die "W=1 build in $b failed: $log"
+	{ grep -E '(warning|error):' "$log" || :; } |
+		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/' | sed "s|$t/||; s|$b/||" |
+		{ grep -E '^(drivers/accel/|drivers/gpu/drm/|include/drm/|include/uapi/drm/)' || :; } | sort -u
+}
+w1 "$TREE" "$O" drivers/gpu/drm/drm.ko drivers/accel/dummy/dummy_accel.ko >"$D/w1.txt"
+w1 "$base" "$B" drivers/gpu/drm/drm.ko >"$D/w1-base.txt"
+comm -23 "$D/w1.txt" "$D/w1-base.txt" >"$D/w1-new.txt"
+built=$(grep -cE '^  CC \[M\]  (drivers/gpu/drm|drivers/accel)/' "$D/make-build-$mode.log" || :)
+for m in drivers/gpu/drm/drm.ko drivers/accel/dummy/dummy_accel.ko; do
+	[ -f "$O/$m" ] || echo "$m was not built"
+done >>"$D/w1-new.txt"
+grep -qE 'CC \[M\]  drivers/(gpu/drm/\.\./\.\./)?accel/drm_accel\.o' "$D/make-build-$mode.log" ||
+	echo "drivers/accel/drm_accel.c was not compiled into drm.ko" >>"$D/w1-new.txt"
+tally "W=1${sparse:+ and sparse}: drm.ko (the accel core in it) and dummy_accel.ko build, $built objects, no warning the base's drm.ko lacks" \
+	"$([ -s "$D/w1-new.txt" ] && echo fail || echo pass)" "$D/w1-new.txt"
+say "      $mode build took $((SECONDS - t))s"

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+# Layers make check and make matrix share: each boots a guest, runs what it
+# names and tallies the results. Sourced after lib.sh, with $progs set to
+# the kselftest programs.
+
+# x86_64_guest_layer BUILD LAYER KUNIT_LAYER: the x86_64 kernel of build
+# configuration BUILD (x86_64, x86_64-debug) under QEMU runs the kselftests
+# 64-bit (LAYER/PROGRAM) and 32-bit (LAYER-m32/PROGRAM), side by side, and
+# then the KUnit module (KUNIT_LAYER)
+x86_64_guest_layer() {
+	local build=$1 layer=$2 klayer=$3
+	local t=$SECONDS log out p
+	log=$OUT/log/$layer.log
+	rm -f "$OUT/log/$layer.outcome"
+	BOOT_BUILD=$build BOOT_OUTCOME=$OUT/log/$layer.outcome BOOT_TIMEOUT=1500 \
+		"$TOP/harness/boot-x86_64.sh" "$TOP/harness/guest/kselftests.sh" --kunit >"$log" 2>&1 || :
+	out=$(cat "$OUT/log/$layer.outcome" 2>/dev/null || echo died)
+	grep -m1 'qemu: ' "$log" | tr -d '\r' || :
+	TAP_LAYER=$layer count_tap "$log"
+	# the KUnit suites as a module (DRM=m) on 2 CPUs with preemption and
+	# compat: what kunit.py --arch=x86_64 runs built in (make matrix)
+	count_kunit_log "$klayer" "$log"
+	tr -d '\r' <"$log" | grep -E '^(@@ksft-dir|=== .*: [0-9]+s$)' | sed 's/^/      /' || :
+	if [ "$out" = "status 0" ]; then
+		tally "$layer: the guest ran them all, 64-bit and 32-bit, and the KUnit module, exit status 0, no kernel report" pass
+	else
+		tail -n 30 "$log" | sed 's/^/      | /'
+		tally "$layer: the guest ran them all, 64-bit and 32-bit, and the KUnit module ($out, log $log)" fail
+	fi
+	# Side by side: each test has the same result from a 32-bit process, whose
+	# core ioctls go through drm_compat_ioctl(), as from a 64-bit one.
+	m32_mismatches "$layer" >"$OUT/log/$layer-compare.txt"
+	for p in $progs; do
+		printf '      %-24s 64-bit %s   32-bit %s\n' "$p" \
+			"$(grep -c "^pass	$layer/$p: " "$RESULTS") passed" \
+			"$(grep -c "^pass	$layer-m32/$p: " "$RESULTS") passed"
+	done
+	if [ -s "$OUT/log/$layer-compare.txt" ] || ! grep -q "^pass	$layer-m32/" "$RESULTS"; then
+		tally "$layer: the 32-bit results equal the 64-bit ones" fail "$OUT/log/$layer-compare.txt"
+	else
+		tally "$layer: the 32-bit results equal the 64-bit ones" pass
+	fi
+	say "      x86_64 kselftests took $((SECONDS - t))s"
+}
+
+# known_uml_fork_rcu FILE: every report in kernel log FILE is 6.1 UML's
+# lockdep splat on fork: force_flush_all() (fork_handler) walks the maple
+# tree without rcu_read_lock(), "suspicious rcu_dereference_check() usage"
+# at lib/maple_tree.c. Any process start triggers it on a UML kernel with
+# PROVE_RCU: a bug of the base, not of the series.
+known_uml_fork_rcu() {
+	awk -v re="$SPLAT_RE" '
+		$0 ~ re { n++ }
+		/WARNING: suspicious RCU usage/ { w++; want = NR + 3 }
+		/lib\/maple_tree\.c:[0-9]+ suspicious rcu_dereference_check/ && NR <= want { m++ }
+		/Call Trace/ { t++ }
+		t && /fork_handler/ { f[t] = 1 }
+		END { for (i in f) ff++; exit !(n > 0 && n == w + t && w == m && t == ff) }' "$1"
+}
+
+# builtin_layer: the kunit-debug kernel, which has DRM, the accel core and
+# dummy_accel built in, booted with the guests' root: the device exists
+# before any module loads, and works. That kernel has lockdep, whose only
+# report may be the base's UML fork splat (known_uml_fork_rcu).
+builtin_layer() {
+	local what="builtin: DRM=y, DRM_ACCEL=y, dummy_accel=y booted: accel0 exists before any module loads, and works"
+	local log=$OUT/log/builtin.log rc=0 out
+	BOOT_BUILD=kunit-debug BOOT_TIMEOUT=300 BOOT_OUTCOME=$OUT/log/builtin.outcome \
+		"$TOP/harness/boot.sh" --noload "$OUT/guest/accel-demo" --builtin >"$log" 2>&1 || rc=$?
+	out=$(cat "$OUT/log/builtin.outcome" 2>/dev/null || echo died)
+	if [ "$rc" -eq 0 ]; then
+		tally "$what" pass
+	elif [ "$out" = reports ] && grep -q '^  demo passed' "$log" &&
+	     known_uml_fork_rcu "$OUT/log/dmesg-splat.log"; then
+		say "      the kernel log's only reports: 6.1 UML's lockdep splat on fork (lib/maple_tree.c from force_flush_all()), a base bug"
+		tally "$what" pass
+	else
+		tally "$what ($out)" fail "$log"
+	fi
+}
+
+# noaccel_layer: DRM=m without the accel core (build uml-noaccel): drm.ko
+# exports no accel symbol; booted, drm.ko and the KUnit module (its
+# accel_disabled suite) load, and the suite passes
+noaccel_layer() {
+	local t=$SECONDS log out sym
+	logged_progress "build uml-noaccel" "$TOP/harness/build.sh" uml-noaccel all
+	sym=$(grep -cE '\s(accel|drm_accel)_[a-z_]*\s' "$STATE/build-uml-noaccel/Module.symvers" || :)
+	grep -E '^CONFIG_DRM=|CONFIG_DRM_ACCEL[ =]' "$STATE/build-uml-noaccel/.config" | sed 's/^/      /'
+	if [ -f "$STATE/build-uml-noaccel/drivers/gpu/drm/drm.ko" ] && [ "$sym" -eq 0 ]; then
+		tally "noaccel: drm.ko built without DRM_ACCEL exports no accel symbol" pass
+	else
+		tally "noaccel: drm.ko built without DRM_ACCEL exports no accel symbol ($sym in Module.symvers)" fail
+	fi
+	log=$OUT/log/noaccel.log
+	BOOT_BUILD=uml-noaccel BOOT_TIMEOUT=300 BOOT_OUTCOME=$OUT/log/noaccel.outcome \
+		"$TOP/harness/boot.sh" --noload "$TOP/harness/guest/kselftests.sh" --kunit-only >"$log" 2>&1 || :
+	out=$(cat "$OUT/log/noaccel.outcome" 2>/dev/null || echo died)
+	count_kunit_log noaccel-guest "$log"
+	if [ "$out" = "status 0" ]; then
+		tally "noaccel: the guest loaded drm.ko and the KUnit module, exit status 0, no kernel report" pass
+	else
+		tally "noaccel: the guest loaded drm.ko and the KUnit module ($out, log $log)" fail
+	fi
+	say "      DRM_ACCEL=n build and boot took $((SECONDS - t))s"
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make matrix: the configurations distributions need, and the test beds
+# too slow for make check's budget (see README.md for what runs where).
+# The starred ones run in make check as well and are run again here, so
+# that the matrix stands on its own. Results go through tally into
+# $OUT/matrix-results.txt; every layer must have the number of results
+# harness/expected-matrix gives it. Ends with "N passed, N failed, N
+# expected skips".
+source "$(dirname "$0")/lib.sh"
+source "$TOP/harness/layers.sh"
+base_key
+take_lock
+start_log matrix
+export LOG_STARTED=1
+export RESULTS=$OUT/matrix-results.txt
+: >"$RESULTS"
+total=13
+prepare_kernel 1 $total
+guest_cc "$TOP/harness/guest/accel-demo.c" "$OUT/guest/accel-demo"
+progs=$(sed -n 's/^accel://p' "$STATE/kselftest-uml/kselftest-list.txt" 2>/dev/null)
+# timed NAME COMMAND...: run a step, print how long it took
+timed() {
+	local t=$SECONDS name=$1
+	shift
+	"$@" || :
+	say "      $name took $((SECONDS - t))s"
+}
+
+phase 5/$total "1. UML: DRM=m, DRM_ACCEL=y, dummy_accel=m (make check's): the make run demo"
+if "$TOP/harness/boot.sh" "$OUT/guest/accel-demo" >"$OUT/log/matrix-demo.log" 2>&1; then
+	tally "uml: load dummy_accel, open /dev/accel/accel0, VERSION, unload" pass
+else
+	tally "uml: load dummy_accel, open /dev/accel/accel0, VERSION, unload" fail "$OUT/log/matrix-demo.log"
+fi
+
+phase 6/$total "2*. DRM=y, DRM_ACCEL=y, dummy_accel=y, booted (the kunit-debug build)"
+timed "KUnit kunit-debug" env KUNIT_ARGS="$(builtin_kconfig_args)" "$TOP/harness/kunit.sh" kunit-debug \
+	drivers/accel drivers/accel/tests/debug.kunitconfig
+builtin_layer
+
+phase 7/$total "3*. DRM=m, DRM_ACCEL=n (uml-noaccel), booted"
+noaccel_layer
+
+phase 8/$total "4. DRM=n (uml-nodrm): the accel options are not offered, the tree builds"
+t=$SECONDS
+if "$TOP/harness/build.sh" uml-nodrm all >"$OUT/log/matrix-nodrm.log" 2>&1; then
+	n=$(grep -c 'DRM_ACCEL' "$STATE/build-uml-nodrm/.config" || :)
+	objs=$(find "$STATE/build-uml-nodrm/drivers/accel" -name '*.o' 2>/dev/null | wc -l)
+	tally "nodrm: the UML kernel builds without DRM; no DRM_ACCEL line in .config ($n), no object in drivers/accel ($objs)" \
+		"$([ "$n" -eq 0 ] && [ "$objs" -eq 0 ] && [ -x "$STATE/build-uml-nodrm/linux" ] && echo pass || echo fail)"
+else
+	tally "nodrm: the UML kernel builds without DRM (log $OUT/log/matrix-nodrm.log)" fail
+fi
+say "      DRM=n build took $((SECONDS - t))s"
+
+phase 9/$total "5*. Debian's own amd64 configuration with the series"
+timed "Debian" "$TOP/harness/debian.sh"
+
+phase 10/$total "6. x86_64 allmodconfig: W=1 and sparse on drm.ko and drivers/accel"
+timed "allmodconfig" "$TOP/harness/debian.sh" allmodconfig
+
+phase 11/$total "x86_64 debug guest (KASAN, lockdep, atomic sleep, debugobjects, kmemleak, hung task): kselftests, module cycles, KUnit module"
+t=$SECONDS
+build_x86_64_and_kselftests
+logged_progress "build x86_64-debug" "$TOP/harness/build.sh" x86_64-debug all
+say "      x86_64-debug kernel built in $((SECONDS - t))s"
+x86_64_guest_layer x86_64-debug kselftest-x86_64-debug kunit-x86_64-debug-guest
+
+phase 12/$total "KUnit through kunit.py: x86_64 (2 CPUs, PREEMPT, compat), the same under KCSAN, and DRM_ACCEL=n"
+need_pkgs qemu-system-x86
+qemu="--arch=x86_64 --qemu_args=-smp --qemu_args=2 --qemu_args=-accel --qemu_args=tcg,thread=multi"
+timed "KUnit kunit-x86_64" env KUNIT_ARGS="$qemu" "$TOP/harness/kunit.sh" kunit-x86_64 \
+	drivers/accel/tests/x86_64.kunitconfig
+timed "KUnit kunit-kcsan" env KUNIT_ARGS="$qemu" "$TOP/harness/kunit.sh" kunit-kcsan \
+	drivers/accel/tests/x86_64.kunitconfig drivers/accel/tests/kcsan.kunitconfig
+# the race suite ran its threads on both CPUs (it fails otherwise; the
+# figures are shown)
+grep -ah 'CPUs online' "$STATE"/build-kunit-{x86_64,kcsan}/test.log 2>/dev/null | sed 's/^.*# /      /' || :
+timed "KUnit kunit-noaccel" "$TOP/harness/kunit.sh" kunit-noaccel drivers/accel/tests/disabled.kunitconfig
+
+phase 13/$total "every layer has the results harness/expected-matrix gives it"
+EXPECTED_RESULTS=$TOP/harness/expected-matrix count_layers
+summarize
