@@ -81,9 +81,10 @@ builtin_layer() {
 
 # noaccel_layer: DRM=m without the accel core (build uml-noaccel): drm.ko
 # exports no accel symbol; booted, drm.ko and the KUnit module (its
-# accel_disabled suite) load, and the suite passes
+# accel_disabled suite) load, the suite passes, and each accel device it
+# makes is refused with one log line
 noaccel_layer() {
-	local t=$SECONDS log out sym
+	local t=$SECONDS log out sym n
 	logged_progress "build uml-noaccel" "$TOP/harness/build.sh" uml-noaccel all
 	sym=$(grep -cE '\s(accel|drm_accel)_[a-z_]*\s' "$STATE/build-uml-noaccel/Module.symvers" || :)
 	grep -E '^CONFIG_DRM=|CONFIG_DRM_ACCEL[ =]' "$STATE/build-uml-noaccel/.config" | sed 's/^/      /'
@@ -97,6 +98,12 @@ noaccel_layer() {
 		"$TOP/harness/boot.sh" --noload "$TOP/harness/guest/kselftests.sh" --kunit-only >"$log" 2>&1 || :
 	out=$(cat "$OUT/log/noaccel.outcome" 2>/dev/null || echo died)
 	count_kunit_log noaccel-guest "$log"
+	# the suite makes two accel devices (drm_dev_alloc, devm_drm_dev_alloc):
+	# each refusal is one line naming the driver, no more
+	n=$(grep -c 'accel_kunit: DRIVER_COMPUTE_ACCEL needs CONFIG_DRM_ACCEL$' \
+		"$STATE/root-uml-noaccel/job/dmesg" 2>/dev/null || :)
+	tally "noaccel: each refused accel device logged one line naming its driver (2 devices, ${n:-0} lines)" \
+		"$([ "${n:-0}" -eq 2 ] && echo pass || echo fail)"
 	if [ "$out" = "status 0" ]; then
 		tally "noaccel: the guest loaded drm.ko and the KUnit module, exit status 0, no kernel report" pass
 	else
