@@ -89,6 +89,9 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/accel-qemu.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cons=$tmp/console.log
+# the file exists before tail looks for it: the shell of the
+# background job may not have opened it yet
+: >"$cons"
 setsid qemu-system-x86_64 "${qargs[@]}" </dev/null >"$cons" 2>&1 &
 pid=$!
 # the console as it comes, less the kernel log the guest prints at the end

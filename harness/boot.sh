@@ -57,6 +57,9 @@ fi
 
 rm -f "$ROOT/job/status" "$ROOT/job/dmesg"
 cons=$umldir/console.log
+# the file exists before tail looks for it: the shell of the
+# background job may not have opened it yet
+: >"$cons"
 # its own process group, so that a kill takes the guest's processes too
 setsid "$LINUX" "${kcmd[@]}" </dev/null >"$cons" 2>&1 &
 pid=$!
