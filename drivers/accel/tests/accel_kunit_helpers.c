@@ -21,6 +21,7 @@
 #include <linux/sched/signal.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
@@ -134,16 +135,44 @@ static void accel_test_core_restore(struct kunit *test)
 	t->core_down = false;
 }
 
+/* Close the test's files and wait until each release has finished. */
+static void accel_test_close_files(struct accel_test *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nfiles; i++) {
+		if (t->files[i])
+			__fput_sync(t->files[i]);
+		t->files[i] = NULL;
+	}
+}
+
+struct accel_test_close_work {
+	struct work_struct work;
+	struct accel_test *t;
+};
+
+static void accel_test_close_files_work(struct work_struct *work)
+{
+	struct accel_test_close_work *w =
+		container_of(work, struct accel_test_close_work, work);
+
+	accel_test_close_files(w->t);
+}
+
 /*
  * After a failed ASSERT or a skip, KUnit calls the exit hook from its own
- * task, which is no kthread, instead of from the test's kthread, which has
- * exited. That task cannot __fput_sync(), so its files are closed with
- * fput(); and the kthread's exit already put the address space it used.
+ * task instead of from the test's kthread, which has exited. That task is
+ * no kthread and cannot __fput_sync(); fput() there would defer each
+ * release to its return to userspace (modprobe's, for the module), after
+ * KUnit has freed @t, which the test driver's postclose counts into. So a
+ * worker, which is a kthread, closes them, and the exit waits for it. The
+ * kthread's exit already put the address space it used.
  */
 void accel_test_exit(struct kunit *test)
 {
 	struct accel_test *t = test->priv;
-	bool in_case = current->flags & PF_KTHREAD;
+	struct accel_test_close_work w = { .t = t };
 	unsigned int i;
 
 	if (!t)
@@ -152,13 +181,13 @@ void accel_test_exit(struct kunit *test)
 		kthread_unuse_mm(t->mm);
 		mmput(t->mm);
 	}
-	for (i = 0; i < t->nfiles; i++) {
-		if (!t->files[i])
-			continue;
-		if (in_case)
-			__fput_sync(t->files[i]);
-		else
-			fput(t->files[i]);
+	if (current->flags & PF_KTHREAD) {
+		accel_test_close_files(t);
+	} else {
+		INIT_WORK_ONSTACK(&w.work, accel_test_close_files_work);
+		schedule_work(&w.work);
+		flush_work(&w.work);
+		destroy_work_on_stack(&w.work);
 	}
 	for (i = t->ndevs; i-- > 0;) {
 		if (!t->devs[i])
@@ -240,9 +269,7 @@ static int accel_test_mark_index(struct device *kdev, void *data)
  * which no device of class accel is named accelN, or ACCEL_MAX_MINORS if
  * all are taken. Derived from the class, not from the allocator under test:
  * call it after drm_dev_alloc(@dev) and before registering @dev, whose
- * own name would count otherwise. An index still held by a device that is
- * unregistered but not yet put (a file of an earlier failed case, closed
- * with fput()) does not show here.
+ * own name would count otherwise.
  */
 static int accel_test_lowest_free_index(struct drm_device *dev)
 {

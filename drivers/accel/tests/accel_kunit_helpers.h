@@ -2,9 +2,9 @@
 /*
  * What the accel KUnit suites share: struct accel_test, which each test
  * case gets as test->priv from accel_test_init() and which
- * accel_test_exit() tears down even after a failed ASSERT (files closed
- * then are released once KUnit's task gets back to userspace), and the
- * helpers that create devices and open their nodes.
+ * accel_test_exit() tears down even after a failed ASSERT (every release
+ * has finished when it returns), and the helpers that create devices and
+ * open their nodes.
  */
 #ifndef _ACCEL_KUNIT_HELPERS_H_
 #define _ACCEL_KUNIT_HELPERS_H_
