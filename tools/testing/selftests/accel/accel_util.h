@@ -354,6 +354,25 @@ static inline int accel_kmemleak_end(void)
 	return ret ? ret : accel_kmemleak("scan");
 }
 
+/*
+ * Does the kernel keep freed objects in KASAN's quarantine (generic
+ * KASAN), where they count as slab until they leave it? 1, 0, or -1 if
+ * /proc/kallsyms cannot be read.
+ */
+static inline int accel_kasan_quarantine(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[256];
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, " kasan_quarantine_put\n") != NULL;
+	fclose(f);
+	return found;
+}
+
 /* The "SUnreclaim:" figure of /proc/meminfo in kB, or -1. */
 static inline long accel_slab_kb(void)
 {
