@@ -23,24 +23,10 @@ source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
 source "$TOP/harness/guest-root.sh"
-outcome died
-guest_options "$@"
-shift "$GUEST_NOPTS"
-name=${BOOT_BUILD:-x86_64}
-O=$STATE/build-$name
+guest_start x86_64 "$@"
 BZ=$O/arch/x86/boot/bzImage
 [ -f "$BZ" ] || die "no x86_64 kernel at $BZ: run 'make boot ARCH=x86_64' or 'make run ARCH=x86_64'"
-ROOT=$STATE/root-$name
-
-guest_root x86_64 "$O" "$ROOT"
-guest_kselftests "$ROOT" "$STATE/kselftest-uml" "$STATE/kselftest-m32"
-if [ -n "$shell" ]; then
-	JOB_SHELL=1 JOB_CONSOLE=1 guest_job "$ROOT" /bin/true
-else
-	prog=${1:?usage: boot-x86_64.sh [--noload] [--shell] PROGRAM [ARGS...]}; shift
-	[ -f "$prog" ] || die "RUN=$prog: no such file"
-	JOB_NOLOAD=$noload JOB_CONSOLE=1 guest_job "$ROOT" "$prog" "$@"
-fi
+JOB_CONSOLE=1 guest_setup x86_64 "boot-x86_64.sh [--noload] [--shell] PROGRAM [ARGS...]" "$@"
 # gen_initramfs.sh calls usr/gen_init_cpio of the build directory; the
 # list adds /dev/console without root privileges
 initrd=$STATE/initramfs-$name.cpio

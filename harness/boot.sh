@@ -22,24 +22,10 @@ base_key
 take_lock
 
 source "$TOP/harness/guest-root.sh"
-outcome died
-guest_options "$@"
-shift "$GUEST_NOPTS"
-name=${BOOT_BUILD:-uml}
-O=$STATE/build-$name
+guest_start uml "$@"
 LINUX=$O/linux
 [ -x "$LINUX" ] || die "no UML kernel at $LINUX: run 'make build' first"
-ROOT=$STATE/root-$name
-
-guest_root um "$O" "$ROOT"
-guest_kselftests "$ROOT" "$STATE/kselftest-uml"
-if [ -n "$shell" ]; then
-	JOB_SHELL=1 guest_job "$ROOT" /bin/true
-else
-	prog=${1:?usage: boot.sh [--noload] [--shell] PROGRAM [ARGS...]}; shift
-	[ -f "$prog" ] || die "RUN=$prog: no such file"
-	JOB_NOLOAD=$noload guest_job "$ROOT" "$prog" "$@"
-fi
+guest_setup um "boot.sh [--noload] [--shell] PROGRAM [ARGS...]" "$@"
 
 umldir=$(mktemp -d "${TMPDIR:-/tmp}/accel-uml.XXXXXX")
 trap 'rm -rf "$umldir"' EXIT

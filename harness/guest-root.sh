@@ -26,6 +26,42 @@ guest_options() {
 	done
 }
 
+# guest_start DEFAULT ARGS...: what a boot script does first. The
+# outcome is "died" until the guest answers; ARGS' options go to
+# guest_options; $name is the build configuration ($BOOT_BUILD, or
+# DEFAULT), $O its build directory and $ROOT its guest root.
+guest_start() {
+	outcome died
+	name=${BOOT_BUILD:-$1}
+	shift
+	guest_options "$@"
+	O=$STATE/build-$name
+	ROOT=$STATE/root-$name
+}
+
+# guest_setup ARCH USAGE ARGS...: the guest root of $O in $ROOT, the
+# kselftests (also the 32-bit ones on x86_64) and /job: a shell with
+# --shell, else the program and arguments ARGS (less the options) name
+guest_setup() {
+	local arch=$1 usage=$2 prog
+	shift 2
+	shift "$GUEST_NOPTS"
+	guest_root "$arch" "$O" "$ROOT"
+	if [ "$arch" = x86_64 ]; then
+		guest_kselftests "$ROOT" "$STATE/kselftest-uml" "$STATE/kselftest-m32"
+	else
+		guest_kselftests "$ROOT" "$STATE/kselftest-uml"
+	fi
+	if [ -n "$shell" ]; then
+		JOB_SHELL=1 guest_job "$ROOT" /bin/true
+		return 0
+	fi
+	prog=${1:?usage: $usage}
+	shift
+	[ -f "$prog" ] || die "RUN=$prog: no such file"
+	JOB_NOLOAD=$noload guest_job "$ROOT" "$prog" "$@"
+}
+
 # guest_root ARCH BUILD ROOT: (re)build ROOT when the kernel in BUILD or
 # its modules changed since the last time
 guest_root() {
@@ -93,11 +129,68 @@ guest_job() {
 	} >"$ROOT/job/env"
 }
 
+# known_base_reports FILE: split kernel log FILE into reports (see
+# harness/known-base-reports) and print, for each, "line N: " and the
+# reason of the entry that takes it; fail if an entry takes none of them
+known_base_reports() {
+	awk -v re="$SPLAT_RE" '
+		FNR == NR {
+			if (/^#/ || !NF)
+				next
+			n = split($0, f, / \| /)
+			k++
+			title[k] = f[1]
+			why[k] = f[n]
+			nneed[k] = n - 2
+			for (i = 2; i < n; i++)
+				need[k, i - 1] = f[i]
+			next
+		}
+		function known(   i, j, ok) {
+			for (i = 1; i <= k; i++) {
+				if (first !~ title[i])
+					continue
+				ok = 1
+				for (j = 1; j <= nneed[i]; j++)
+					if (body !~ need[i, j])
+						ok = 0
+				if (ok)
+					return i
+			}
+			return 0
+		}
+		function finish(   i) {
+			if (!start)
+				return
+			i = known()
+			if (i)
+				printf "line %d: %s\n", start, why[i]
+			else
+				unknown++
+		}
+		{ sub(/\r$/, "") }
+		$0 ~ re && !(start && /Call Trace/) {
+			finish()
+			start = FNR
+			first = $0
+			body = ""
+		}
+		# a report is seldom 100 lines long; the log after it is not its
+		start && FNR - start < 200 { body = body "\n" $0 }
+		END { finish(); exit unknown > 0 }' "$TOP/harness/known-base-reports" "$1"
+}
+
 # guest_splats FILE WHAT: print the kernel reports in FILE and keep FILE
-# in $OUT/log/dmesg-splat.log; fail if there are any
+# in $OUT/log/dmesg-splat.log; fail if there are any but known base
+# reports (known_base_reports), which are printed with their reason
 guest_splats() {
-	local hits
+	local hits known
 	hits=$(grep -nE "$SPLAT_RE" "$1") || return 0
+	if known=$(known_base_reports "$1"); then
+		sed 's/^line [0-9]*: //' <<<"$known" | sort | uniq -c |
+			sed "s|^ *\([0-9]*\) |boot: known base-kernel reports in $2 (\1), not the series': |" >&2
+		return 0
+	fi
 	echo "boot: kernel reports in $2:" >&2
 	sed 's/^/  | /' <<<"$hits" | head -n 40 >&2
 	cp "$1" "$OUT/log/dmesg-splat.log"

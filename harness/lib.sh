@@ -278,6 +278,22 @@ take_lock() {
 	export ACCEL_LOCKED=1
 }
 
+# The configurations (NAME:ARCH), besides the UML build, in which make
+# series --check and make lint compile single objects
+SHADOW_BUILDS="uml-noaccel:um x86_64:x86_64"
+
+# shadow_build NAME: print $STATE/build-series-NAME, a build directory
+# with the .config of build NAME (copied again when that changed), so that
+# objects compiled there (a patch of the series, W=1) never end up in the
+# guests' kernels; fail if build NAME has not been configured
+shadow_build() {
+	local b=$STATE/build-$1 s=$STATE/build-series-$1
+	[ -f "$b/.config" ] || return 1
+	mkdir -p "$s"
+	cmp -s "$b/.config" "$s/.config" || cp "$b/.config" "$s/.config"
+	echo "$s"
+}
+
 # The git identity used for the composed commits.
 GIT_ID=(-c gc.auto=0 -c user.name="${GIT_AUTHOR_NAME:-Accel Series}"
 	-c user.email="${GIT_AUTHOR_EMAIL:-accel-series@example.org}")

@@ -102,12 +102,9 @@ warnings "$TREE" "$STATE/build-uml" "$(objs_in "$STATE/build-uml" $ours) $objs" 
 # The other configurations in directories of their own (those make
 # series --check compiles in), configured as the real builds, so that the
 # W=1 objects do not end up in the guests' kernels
-for k in uml-noaccel:um x86_64:x86_64; do
-	b=$STATE/build-${k%:*} s=$STATE/build-series-${k%:*}
-	[ -f "$b/.config" ] || continue
-	mkdir -p "$s"
-	cmp -s "$b/.config" "$s/.config" || cp "$b/.config" "$s/.config"
-	warnings "$TREE" "$s" "$(objs_in "$b" $ours)" "${k#*:}" >>"$LINT/sparse-w1.txt"
+for k in $SHADOW_BUILDS; do
+	s=$(shadow_build "${k%:*}") || continue
+	warnings "$TREE" "$s" "$(objs_in "$STATE/build-${k%:*}" $ours)" "${k#*:}" >>"$LINT/sparse-w1.txt"
 done
 sort -u -o "$LINT/sparse-w1.txt" "$LINT/sparse-w1.txt"
 # the same objects of the base tree, built once in a worktree of its own

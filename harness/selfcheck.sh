@@ -84,3 +84,36 @@ EXP=$W/expected-m32 check "the 32-bit build counts in its own layer; a result it
 # the KUnit module's KTAP after the kselftests belongs to count_kunit_log
 printf '=== p\nok 1 a\n=== p: 1s\n@@kunit-begin@@\nok 1 accel_core # SKIP\nnot ok 2 x\n@@kunit-end@@\n' >"$W/tap-kunit"
 check "the KUnit module's results are not counted as kselftest ones" "1 0 0" count_tap "$W/tap-kunit"
+# a UML lockdep kernel's report on fork, which harness/known-base-reports
+# takes: a boot with it passes, unless another report comes with it or
+# the report lacks a line the entry needs
+source "$TOP/harness/guest-root.sh"
+cat >"$W/fork-rcu" <<'LOG'
+Run /init as init process
+WARNING: suspicious RCU usage
+6.1.192 #19 Tainted: G                 N
+-----------------------------
+lib/maple_tree.c:860 suspicious rcu_dereference_check() usage!
+stack backtrace:
+Call Trace:
+ [<60033540>] ? dump_trace+0x0/0x180
+ [<6003e2c5>] force_flush_all+0x85/0x100
+ [<6002f3f1>] fork_handler+0x41/0x80
+dummy_accel dummy_accel.0: [drm] Initialized dummy_accel 1.0.0 20250101 for dummy_accel.0 on minor 0
+LOG
+splats() {
+	mkdir -p "$W/log"
+	if OUT=$W guest_splats "$1" test 2>/dev/null; then
+		tally "x: no report but known ones" pass
+	else
+		tally "x: a report" fail
+	fi
+}
+check "the base's known UML fork report lets a boot pass" "1 0 0" splats "$W/fork-rcu"
+{ cat "$W/fork-rcu"; echo "BUG: KASAN: use-after-free in accel_open+0x1f/0x30"; } >"$W/fork-rcu-kasan"
+check "another report beside a known one fails the boot" "0 1 0" splats "$W/fork-rcu-kasan"
+sed '/fork_handler/d' "$W/fork-rcu" >"$W/fork-rcu-elsewhere"
+check "a known report's first line without the lines its entry needs fails the boot" "0 1 0" \
+	splats "$W/fork-rcu-elsewhere"
+{ printf 'Call Trace:\n drm_release+0x10/0x20\n'; cat "$W/fork-rcu"; } >"$W/fork-rcu-trace"
+check "a call trace before any report's first line fails the boot" "0 1 0" splats "$W/fork-rcu-trace"

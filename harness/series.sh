@@ -68,11 +68,9 @@ trap restore EXIT
 object() {
 	local o=${1%.c}.o k arch d
 	[ "$STATE/build-uml/$o" -nt "$STATE/series-check.stamp" ] && return 0
-	for k in uml-noaccel:um x86_64:x86_64; do
-		arch=${k#*:} k=${k%:*} d=$STATE/build-series-$k
-		[ -f "$STATE/build-$k/.config" ] || continue
-		mkdir -p "$d"
-		cp "$STATE/build-$k/.config" "$d/.config"
+	for k in $SHADOW_BUILDS; do
+		arch=${k#*:}
+		d=$(shadow_build "${k%:*}") || continue
 		make -C "$TREE" ARCH=$arch O="$d" CC="ccache gcc" -j"$JOBS" \
 			olddefconfig "$o" >>"$LOG" 2>&1 || continue
 		[ "$d/$o" -nt "$STATE/series-check.stamp" ] && return 0
