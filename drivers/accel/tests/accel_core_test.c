@@ -68,6 +68,8 @@ static void accel_test_core_init_failure(struct kunit *test)
 
 	accel = accel_test_dev_alloc(test, &accel_test_driver);
 	KUNIT_EXPECT_EQ(test, -ENODEV, PTR_ERR_OR_ZERO(accel));
+	/* the refused device left no index behind, reserved or published */
+	KUNIT_EXPECT_TRUE(test, accel_test_no_index_held());
 
 	/* and once the major is free again, the core comes back */
 	accel_test_dev_put(test, gpu);

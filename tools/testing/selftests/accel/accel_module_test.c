@@ -301,7 +301,7 @@ TEST_F(module, uevent_add_remove_over_netlink)
 	ASSERT_EQ(0, platform_name(index, pdev, sizeof(pdev)));
 	/* DEVPATH is the device's sysfs path without /sys */
 	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s", pdev);
-	ASSERT_TRUE(realpath(path, parent) != NULL);
+	ASSERT_TRUE(!!realpath(path, parent));
 	ASSERT_EQ(0, strncmp(parent, "/sys/", 5));
 
 	sock = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
