@@ -135,6 +135,23 @@ static int pdev_node_works(const char *pdev)
 	return ret;
 }
 
+/* Where accel node @index is in /dev, for a failure's message. */
+static const char *node_state(int index)
+{
+	static char state[96];
+	char path[64];
+
+	snprintf(path, sizeof(path), "/dev/accel/accel%d", index);
+	if (!access(path, F_OK)) {
+		snprintf(state, sizeof(state), "%s exists", path);
+		return state;
+	}
+	snprintf(path, sizeof(path), "/dev/accel%d", index);
+	snprintf(state, sizeof(state), "no /dev/accel/accel%d, %s %s", index, path,
+		 access(path, F_OK) ? "missing too" : "exists");
+	return state;
+}
+
 FIXTURE(module) {
 	/* why the test skips, or NULL when root and the module are there */
 	const char *why;
@@ -384,7 +401,9 @@ TEST_F(module, bind_with_each_allocation_failing)
 		if (!ret) {
 			/* reached: the bind swallowed the failure */
 			swallowed += reached;
-			EXPECT_EQ(0, pdev_node_works(pdev)) TH_LOG("allocation %d failing", nth);
+			EXPECT_EQ(0, pdev_node_works(pdev))
+				TH_LOG("allocation %d failing: sysfs accel index %d, %s", nth,
+				       pdev_accel_index(pdev), node_state(pdev_accel_index(pdev)));
 			ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/unbind", pdev));
 			continue;
 		}

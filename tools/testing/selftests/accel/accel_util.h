@@ -368,7 +368,7 @@ static inline int accel_kasan_quarantine(void)
 	if (!f)
 		return -1;
 	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, " kasan_quarantine_put\n") != NULL;
+		found = !!strstr(line, " kasan_quarantine_put\n");
 	fclose(f);
 	return found;
 }
