@@ -59,80 +59,15 @@ static int reload(const char *params)
 	return accel_sh("modprobe " DUMMY_NAME " %s", params);
 }
 
-/* The platform device (dummy_accel.K) behind accel node @index. */
-static int platform_name(int index, char *name, size_t len)
-{
-	char link[96], target[256];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/sys/class/accel/accel%d/device", index);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	snprintf(name, len, "%s", strrchr(target, '/') + 1);
-	return 0;
-}
-
-/* N of the accelN under platform device @pdev; -errno if it has none. */
-static int pdev_accel_index(const char *pdev)
-{
-	char dir[128];
-	struct dirent *e;
-	int index = -ENOENT;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "/sys/bus/platform/devices/%s/accel", pdev);
-	d = opendir(dir);
-	if (!d)
-		return -errno;
-	while (index < 0 && (e = readdir(d)))
-		if (sscanf(e->d_name, "accel%d", &index) != 1)
-			index = -ENOENT;
-	closedir(d);
-	return index;
-}
-
-static int lowest_free_index(void)
-{
-	char path[64];
-	int i;
-
-	for (i = 0; i < ACCEL_MINORS; i++) {
-		snprintf(path, sizeof(path), "/sys/class/accel/accel%d", i);
-		if (access(path, F_OK))
-			return i;
-	}
-	return -1;
-}
-
-static int open_index(int index)
-{
-	char node[64];
-
-	snprintf(node, sizeof(node), "/dev/accel/accel%d", index);
-	return open(node, O_RDWR | O_CLOEXEC);
-}
-
 /*
  * Does the node of the accel device under platform device @pdev work: it
  * opens and DRM_IOCTL_VERSION names dummy_accel? 0 or -errno.
  */
 static int pdev_node_works(const char *pdev)
 {
-	int index = pdev_accel_index(pdev), fd, ret;
-	char name[64];
+	int index = accel_pdev_index(pdev);
 
-	if (index < 0)
-		return index;
-	fd = open_index(index);
-	if (fd < 0)
-		return -errno;
-	ret = accel_driver_name(fd, name, sizeof(name));
-	if (!ret && strcmp(name, DUMMY_NAME))
-		ret = -EINVAL;
-	close(fd);
-	return ret;
+	return index < 0 ? index : accel_index_works(index);
 }
 
 /* Where accel node @index is in /dev, for a failure's message. */
@@ -196,8 +131,8 @@ TEST_F(module, unbind_with_open_fd_then_bind)
 		SKIP(return, "%s", self->why);
 	index = accel_find_dummy();
 	ASSERT_LE(0, index);
-	ASSERT_EQ(0, platform_name(index, pdev, sizeof(pdev)));
-	fd = open_index(index);
+	ASSERT_EQ(0, accel_platform_name(index, pdev, sizeof(pdev)));
+	fd = accel_open_index(index);
 	ASSERT_LE(0, fd);
 	job.data = (unsigned long)&data;
 	ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
@@ -220,12 +155,12 @@ TEST_F(module, unbind_with_open_fd_then_bind)
 	EXPECT_EQ(0, close(fd));
 
 	/* the index is free once the last file is closed */
-	expect = lowest_free_index();
+	expect = accel_lowest_free_index();
 	EXPECT_GE(index, expect);
 	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/bind", pdev));
 	snprintf(path, sizeof(path), "/sys/devices/platform/%s/accel/accel%d", pdev, expect);
 	EXPECT_EQ(0, access(path, F_OK));
-	fd = open_index(expect);
+	fd = accel_open_index(expect);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, ioctl(fd, DRM_IOCTL_VERSION, &v));
 	close(fd);
@@ -315,7 +250,7 @@ TEST_F(module, uevent_add_remove_over_netlink)
 		SKIP(return, "%s", self->why);
 	index = accel_find_dummy();
 	ASSERT_LE(0, index);
-	ASSERT_EQ(0, platform_name(index, pdev, sizeof(pdev)));
+	ASSERT_EQ(0, accel_platform_name(index, pdev, sizeof(pdev)));
 	/* DEVPATH is the device's sysfs path without /sys */
 	snprintf(path, sizeof(path), "/sys/bus/platform/devices/%s", pdev);
 	ASSERT_TRUE(!!realpath(path, parent));
@@ -328,7 +263,7 @@ TEST_F(module, uevent_add_remove_over_netlink)
 
 	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/unbind", pdev));
 	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/bind", pdev));
-	added = pdev_accel_index(pdev);
+	added = accel_pdev_index(pdev);
 	ASSERT_LE(0, added);
 
 	ASSERT_EQ(0, uevent_recv(sock, "remove", &ev)) TH_LOG("no remove uevent of accel%d", index);
@@ -388,7 +323,7 @@ TEST_F(module, bind_with_each_allocation_failing)
 	strcpy(self->verbose, verbose);
 	index = accel_find_dummy();
 	ASSERT_LE(0, index);
-	ASSERT_EQ(0, platform_name(index, pdev, sizeof(pdev)));
+	ASSERT_EQ(0, accel_platform_name(index, pdev, sizeof(pdev)));
 	snprintf(bound, sizeof(bound), DRIVER_DIR "/%s", pdev);
 	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/unbind", pdev));
 	nodes = accel_count_entries("/sys/class/accel", "accel");
@@ -403,7 +338,7 @@ TEST_F(module, bind_with_each_allocation_failing)
 			swallowed += reached;
 			EXPECT_EQ(0, pdev_node_works(pdev))
 				TH_LOG("allocation %d failing: sysfs accel index %d, %s", nth,
-				       pdev_accel_index(pdev), node_state(pdev_accel_index(pdev)));
+				       accel_pdev_index(pdev), node_state(accel_pdev_index(pdev)));
 			ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/unbind", pdev));
 			continue;
 		}
@@ -420,7 +355,7 @@ TEST_F(module, bind_with_each_allocation_failing)
 
 	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/bind", pdev));
 	EXPECT_EQ(0, access(bound, F_OK));
-	fd = open_index(index);
+	fd = accel_open_index(index);
 	EXPECT_LE(0, fd);
 	close(fd);
 }
@@ -431,7 +366,7 @@ TEST_F(module, rmmod_refused_while_open)
 
 	if (self->why)
 		SKIP(return, "%s", self->why);
-	fd = open_index(accel_find_dummy());
+	fd = accel_open_index(accel_find_dummy());
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, syscall(SYS_delete_module, DUMMY_NAME, O_NONBLOCK));
 	EXPECT_EQ(EWOULDBLOCK, errno);
@@ -476,7 +411,7 @@ TEST_F(module, four_devices_work_independently)
 	ASSERT_EQ(4, accel_count_entries("/sys/class/accel", "accel"));
 	job.data = (unsigned long)&data;
 	for (i = 0; i < 4; i++) {
-		fds[i] = open_index(i);
+		fds[i] = accel_open_index(i);
 		ASSERT_LE(0, fds[i]);
 	}
 	for (i = 0; i < 4; i++) {

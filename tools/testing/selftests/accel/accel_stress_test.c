@@ -62,70 +62,6 @@ static int stress_seconds(void)
 	return n < 1 ? 1 : n > STRESS_MAX_SECONDS ? STRESS_MAX_SECONDS : n;
 }
 
-/* N of the accelN under platform device @pdev; -errno if it has none. */
-static int pdev_accel_index(const char *pdev)
-{
-	char dir[128];
-	struct dirent *e;
-	int index = -ENOENT;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "/sys/bus/platform/devices/%s/accel", pdev);
-	d = opendir(dir);
-	if (!d)
-		return -errno;
-	while (index < 0 && (e = readdir(d)))
-		if (sscanf(e->d_name, "accel%d", &index) != 1)
-			index = -ENOENT;
-	closedir(d);
-	return index;
-}
-
-/* The platform device (dummy_accel.K) behind accel node @index. */
-static int platform_name(int index, char *name, size_t len)
-{
-	char link[96], target[256];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/sys/class/accel/accel%d/device", index);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	snprintf(name, len, "%s", strrchr(target, '/') + 1);
-	return 0;
-}
-
-static int lowest_free_index(void)
-{
-	char path[64];
-	int i;
-
-	for (i = 0; i < ACCEL_MINORS; i++) {
-		snprintf(path, sizeof(path), "/sys/class/accel/accel%d", i);
-		if (access(path, F_OK))
-			return i;
-	}
-	return -1;
-}
-
-/* Does node @index open, and VERSION name dummy_accel? 0 or -errno. */
-static int index_works(int index)
-{
-	char node[64], name[64];
-	int fd, ret;
-
-	snprintf(node, sizeof(node), "/dev/accel/accel%d", index);
-	fd = open(node, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = accel_driver_name(fd, name, sizeof(name));
-	if (!ret && strcmp(name, DUMMY_NAME))
-		ret = -EINVAL;
-	close(fd);
-	return ret;
-}
-
 /* What a worker did; the first unexpected result is kept to be shown. */
 struct worker {
 	pthread_t th;
@@ -152,7 +88,7 @@ static void worker_cycle(struct worker *w)
 	char node[64], name[64];
 	int index, fd, ret;
 
-	index = pdev_accel_index(w->pdev);
+	index = accel_pdev_index(w->pdev);
 	if (index < 0) {
 		/* unbound now: nothing to open */
 		w->gone++;
@@ -211,7 +147,7 @@ FIXTURE_SETUP(stress)
 		return;
 	ASSERT_LE(0, fd) TH_LOG("dummy_accel is loaded but its node does not open");
 	close(fd);
-	ASSERT_EQ(0, platform_name(self->index, self->pdev, sizeof(self->pdev)));
+	ASSERT_EQ(0, accel_platform_name(self->index, self->pdev, sizeof(self->pdev)));
 	self->seed = stress_seed();
 	TH_LOG("seed %u (SEED=%u replays it)", self->seed, self->seed);
 	srand(self->seed);
@@ -220,7 +156,7 @@ FIXTURE_SETUP(stress)
 FIXTURE_TEARDOWN(stress)
 {
 	/* leave the device bound, as the test found it */
-	if (!self->why && pdev_accel_index(self->pdev) < 0)
+	if (!self->why && accel_pdev_index(self->pdev) < 0)
 		accel_write_str(DRIVER_DIR "/bind", self->pdev);
 }
 
@@ -272,16 +208,16 @@ TEST_F_TIMEOUT(stress, unplug_race, STRESS_MAX_SECONDS + 120)
 		EXPECT_LT(0, w[i].cycles);
 
 	/* the device works and the class holds exactly the bound devices */
-	index = pdev_accel_index(self->pdev);
+	index = accel_pdev_index(self->pdev);
 	ASSERT_LE(0, index);
-	EXPECT_EQ(0, index_works(index));
+	EXPECT_EQ(0, accel_index_works(index));
 	EXPECT_EQ(accel_count_entries(DRIVER_DIR, DUMMY_NAME "."),
 		  accel_count_entries("/sys/class/accel", "accel"));
 	/* no index leaked: bound again, the device gets the lowest free one */
 	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/unbind", self->pdev));
-	lowest = lowest_free_index();
+	lowest = accel_lowest_free_index();
 	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/bind", self->pdev));
-	EXPECT_EQ(lowest, pdev_accel_index(self->pdev));
+	EXPECT_EQ(lowest, accel_pdev_index(self->pdev));
 	EXPECT_EQ(0, accel_kernel_reports());
 }
 

@@ -532,6 +532,79 @@ static inline int accel_open_dummy(int *index, const char **why)
 	return open(node, O_RDWR | O_CLOEXEC);
 }
 
+/* The node /dev/accel/accel@index opened read-write; an fd or -1. */
+static inline int accel_open_index(int index)
+{
+	char node[64];
+
+	snprintf(node, sizeof(node), "/dev/accel/accel%d", index);
+	return open(node, O_RDWR | O_CLOEXEC);
+}
+
+/* Does node @index open, and VERSION name dummy_accel? 0 or -errno. */
+static inline int accel_index_works(int index)
+{
+	char name[64];
+	int fd, ret;
+
+	fd = accel_open_index(index);
+	if (fd < 0)
+		return -errno;
+	ret = accel_driver_name(fd, name, sizeof(name));
+	if (!ret && strcmp(name, DUMMY_NAME))
+		ret = -EINVAL;
+	close(fd);
+	return ret;
+}
+
+/* The platform device (dummy_accel.K) behind accel node @index; 0 or -errno. */
+static inline int accel_platform_name(int index, char *name, size_t len)
+{
+	char link[96], target[256];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/class/accel/accel%d/device", index);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	snprintf(name, len, "%s", strrchr(target, '/') + 1);
+	return 0;
+}
+
+/* N of the accelN under platform device @pdev; -errno if it has none. */
+static inline int accel_pdev_index(const char *pdev)
+{
+	char dir[128];
+	struct dirent *e;
+	int index = -ENOENT;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/sys/bus/platform/devices/%s/accel", pdev);
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while (index < 0 && (e = readdir(d)))
+		if (sscanf(e->d_name, "accel%d", &index) != 1)
+			index = -ENOENT;
+	closedir(d);
+	return index;
+}
+
+/* The lowest N with no accelN in the class: the next device's; -1 if none. */
+static inline int accel_lowest_free_index(void)
+{
+	char path[64];
+	int i;
+
+	for (i = 0; i < ACCEL_MINORS; i++) {
+		snprintf(path, sizeof(path), "/sys/class/accel/accel%d", i);
+		if (access(path, F_OK))
+			return i;
+	}
+	return -1;
+}
+
 /* Is debugfs mounted at /sys/kernel/debug (as /proc/mounts says)? */
 static inline int accel_debugfs_mounted(void)
 {
