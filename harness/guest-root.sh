@@ -130,8 +130,8 @@ guest_job() {
 }
 
 # known_base_reports FILE: split kernel log FILE into reports (see
-# harness/known-base-reports) and print, for each, "line N: " and the
-# reason of the entry that takes it; fail if an entry takes none of them
+# harness/known-base-reports) and print, for each, the reason of the
+# entry that takes it; fail if an entry takes none of them
 known_base_reports() {
 	awk -v re="$SPLAT_RE" '
 		FNR == NR {
@@ -164,7 +164,7 @@ known_base_reports() {
 				return
 			i = known()
 			if (i)
-				printf "line %d: %s\n", start, why[i]
+				print why[i]
 			else
 				unknown++
 		}
@@ -187,7 +187,7 @@ guest_splats() {
 	local hits known
 	hits=$(grep -nE "$SPLAT_RE" "$1") || return 0
 	if known=$(known_base_reports "$1"); then
-		sed 's/^line [0-9]*: //' <<<"$known" | sort | uniq -c |
+		sort <<<"$known" | uniq -c |
 			sed "s|^ *\([0-9]*\) |boot: known base-kernel reports in $2 (\1), not the series': |" >&2
 		return 0
 	fi

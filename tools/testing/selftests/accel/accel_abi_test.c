@@ -16,7 +16,6 @@
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include <drm/dummy_accel.h>
 
@@ -492,15 +491,6 @@ TEST_F(accel, mmap_without_gem_fails)
 	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, self->fd, 0);
 	EXPECT_TRUE(p == MAP_FAILED);
 	EXPECT_EQ(ENODEV, errno);
-}
-
-/* The monotonic clock in seconds. */
-static double accel_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 #define THREAD_CYCLES	10000

@@ -31,7 +31,6 @@
 #endif
 
 #define DUMMY_DEV	DUMMY_NAME ".0"
-#define DRIVER_DIR	"/sys/bus/platform/drivers/" DUMMY_NAME
 
 /* What accel_core_init() logs when it fails */
 #define ACCEL_INIT_FAILED	"accel: core initialisation failed"
@@ -224,7 +223,7 @@ TEST_F_TIMEOUT(drm_module, drm_loads_when_accel_core_init_fails, 280)
 	if (accel_sh("modprobe " DUMMY_NAME " 2>/dev/null") == 0) {
 		EXPECT_GE(0, accel_count_entries("/dev/accel", "accel"));
 		EXPECT_EQ(0, access("/sys/bus/platform/devices/" DUMMY_DEV, F_OK));
-		EXPECT_NE(0, access(DRIVER_DIR "/" DUMMY_DEV, F_OK));
+		EXPECT_NE(0, access(ACCEL_DRIVER_DIR "/" DUMMY_DEV, F_OK));
 		EXPECT_EQ(0, accel_sh("rmmod " DUMMY_NAME));
 	}
 	EXPECT_EQ(0, accel_sh("rmmod drm"));

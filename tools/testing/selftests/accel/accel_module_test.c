@@ -25,8 +25,6 @@
 #include "accel_util.h"
 #include "../kselftest_harness.h"
 
-#define DRIVER_DIR "/sys/bus/platform/drivers/" DUMMY_NAME
-
 /*
  * Why the tests cannot run here, or NULL: they need root and a dummy_accel
  * module that modprobe finds for the running kernel, in its modules.dep.
@@ -144,7 +142,7 @@ TEST_F(module, unbind_with_open_fd_then_bind)
 	ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
 	ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_RESET, &reset));
 
-	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/unbind", pdev));
+	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/unbind", pdev));
 	EXPECT_EQ(-1, ioctl(fd, DRM_IOCTL_VERSION, &v));
 	EXPECT_EQ(ENODEV, errno);
 	/* the driver's ioctls too, whatever their argument */
@@ -163,7 +161,7 @@ TEST_F(module, unbind_with_open_fd_then_bind)
 	/* the index is free once the last file is closed */
 	expect = accel_lowest_free_index();
 	EXPECT_GE(index, expect);
-	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/bind", pdev));
+	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/bind", pdev));
 	snprintf(path, sizeof(path), "/sys/devices/platform/%s/accel/accel%d", pdev, expect);
 	EXPECT_EQ(0, access(path, F_OK));
 	fd = accel_open_index(expect);
@@ -267,8 +265,8 @@ TEST_F(module, uevent_add_remove_over_netlink)
 	ASSERT_EQ(0, bind(sock, (struct sockaddr *)&addr, sizeof(addr)));
 	ASSERT_EQ(0, setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)));
 
-	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/unbind", pdev));
-	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/bind", pdev));
+	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/unbind", pdev));
+	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/bind", pdev));
 	added = accel_pdev_index(pdev);
 	ASSERT_LE(0, added);
 
@@ -287,7 +285,7 @@ TEST_F(module, uevent_add_remove_over_netlink)
 static int bind_failing(const char *pdev, int nth, int *reached)
 {
 	/* opened first: the open allocates too */
-	int bind = open(DRIVER_DIR "/bind", O_WRONLY), fail, left, ret;
+	int bind = open(ACCEL_DRIVER_DIR "/bind", O_WRONLY), fail, left, ret;
 
 	if (bind < 0)
 		return -EBADF;
@@ -330,8 +328,8 @@ TEST_F_TIMEOUT(module, bind_with_each_allocation_failing, MODULE_SLOW_TIMEOUT)
 	index = accel_find_dummy();
 	ASSERT_LE(0, index);
 	ASSERT_EQ(0, accel_platform_name(index, pdev, sizeof(pdev)));
-	snprintf(bound, sizeof(bound), DRIVER_DIR "/%s", pdev);
-	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/unbind", pdev));
+	snprintf(bound, sizeof(bound), ACCEL_DRIVER_DIR "/%s", pdev);
+	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/unbind", pdev));
 	nodes = accel_count_entries("/sys/class/accel", "accel");
 
 	/* fail GFP_KERNEL allocations too, without a stack dump each */
@@ -345,7 +343,7 @@ TEST_F_TIMEOUT(module, bind_with_each_allocation_failing, MODULE_SLOW_TIMEOUT)
 			EXPECT_EQ(0, pdev_node_works(pdev))
 				TH_LOG("allocation %d failing: sysfs accel index %d, %s", nth,
 				       accel_pdev_index(pdev), node_state(accel_pdev_index(pdev)));
-			ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/unbind", pdev));
+			ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/unbind", pdev));
 			continue;
 		}
 		failures++;
@@ -359,7 +357,7 @@ TEST_F_TIMEOUT(module, bind_with_each_allocation_failing, MODULE_SLOW_TIMEOUT)
 	TH_LOG("%d allocations to bind: %d failed the bind, %d the bind swallowed",
 	       nth - 2, failures, swallowed);
 
-	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/bind", pdev));
+	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/bind", pdev));
 	EXPECT_EQ(0, access(bound, F_OK));
 	fd = accel_open_index(index);
 	EXPECT_LE(0, fd);
@@ -450,7 +448,7 @@ TEST_F(module, num_devices_0_loads_without_devices)
 	EXPECT_EQ(0444, st.st_mode & 07777);
 	ASSERT_EQ(0, stat(PARAM_DIR "num_cores", &st));
 	EXPECT_EQ(0444, st.st_mode & 07777);
-	EXPECT_EQ(0, accel_count_entries(DRIVER_DIR, DUMMY_NAME "."));
+	EXPECT_EQ(0, accel_count_entries(ACCEL_DRIVER_DIR, DUMMY_NAME "."));
 	EXPECT_EQ(0, accel_count_entries("/sys/bus/platform/devices", DUMMY_NAME));
 	/* and it unloads as it loaded */
 	EXPECT_EQ(0, accel_sh("rmmod " DUMMY_NAME));
@@ -468,7 +466,7 @@ TEST_F_TIMEOUT(module, num_devices_257_gives_256_nodes, MODULE_SLOW_TIMEOUT)
 	ASSERT_EQ(0, reload("num_devices=257"));
 	EXPECT_EQ(ACCEL_MINORS, accel_count_entries("/sys/class/accel", "accel"));
 	EXPECT_EQ(ACCEL_MINORS, accel_count_entries("/dev/accel", "accel"));
-	EXPECT_EQ(ACCEL_MINORS, accel_count_entries(DRIVER_DIR, DUMMY_NAME "."));
+	EXPECT_EQ(ACCEL_MINORS, accel_count_entries(ACCEL_DRIVER_DIR, DUMMY_NAME "."));
 	EXPECT_TRUE(accel_kmsg_find(kmsg, "all 256 accel minors are in use"));
 	close(kmsg);
 	fd = open("/dev/accel/accel255", O_RDWR | O_CLOEXEC);

@@ -16,17 +16,14 @@
  * Needs root and dummy_accel loaded with one device; skips otherwise.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <time.h>
 
 #include <drm/dummy_accel.h>
 
 #include "accel_util.h"
 #include "../kselftest_harness.h"
 
-#define DRIVER_DIR	"/sys/bus/platform/drivers/" DUMMY_NAME
 #define UNPLUG_CYCLES	10000
 /*
  * As many cycles as fit in $STRESS_SECONDS (60, 300 at most) on a slow
@@ -35,15 +32,6 @@
 #define STRESS_SECONDS	60
 #define STRESS_MAX_SECONDS	300
 #define UNPLUG_THREADS	4
-
-/* The monotonic clock in seconds. */
-static double stress_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The seed: $SEED, or one from the clock; printed by the caller. */
 static unsigned int stress_seed(void)
@@ -85,7 +73,7 @@ static void worker_cycle(struct worker *w)
 {
 	struct drm_dummy_accel_submit job = { .count = 1, .op = DUMMY_ACCEL_OP_XOR };
 	uint32_t data = 0x5a5a;
-	char node[64], name[64];
+	char name[64];
 	int index, fd, ret;
 
 	index = accel_pdev_index(w->pdev);
@@ -94,9 +82,8 @@ static void worker_cycle(struct worker *w)
 		w->gone++;
 		return;
 	}
-	snprintf(node, sizeof(node), "/dev/accel/accel%d", index);
 	w->calls++;
-	fd = open(node, O_RDWR | O_CLOEXEC);
+	fd = accel_open_index(index);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENODEV)
 			w->gone++;
@@ -157,13 +144,13 @@ FIXTURE_TEARDOWN(stress)
 {
 	/* leave the device bound, as the test found it */
 	if (!self->why && accel_pdev_index(self->pdev) < 0)
-		accel_write_str(DRIVER_DIR "/bind", self->pdev);
+		accel_write_str(ACCEL_DRIVER_DIR "/bind", self->pdev);
 }
 
 TEST_F_TIMEOUT(stress, unplug_race, STRESS_MAX_SECONDS + 120)
 {
 	struct worker w[UNPLUG_THREADS] = { 0 };
-	double start = stress_now(), end = start + stress_seconds();
+	double start = accel_now(), end = start + stress_seconds();
 	long cycles = 0, calls = 0, gone = 0;
 	const char *failed = NULL;
 	atomic_int stop = 0;
@@ -176,14 +163,14 @@ TEST_F_TIMEOUT(stress, unplug_race, STRESS_MAX_SECONDS + 120)
 		w[i].stop = &stop;
 		ASSERT_EQ(0, pthread_create(&w[i].th, NULL, worker_run, &w[i]));
 	}
-	for (n = 0; n < UNPLUG_CYCLES && stress_now() < end; n++) {
+	for (n = 0; n < UNPLUG_CYCLES && accel_now() < end; n++) {
 		failed = "unbind";
-		ret = accel_write_str(DRIVER_DIR "/unbind", self->pdev);
+		ret = accel_write_str(ACCEL_DRIVER_DIR "/unbind", self->pdev);
 		if (ret)
 			break;
 		usleep(rand() % 200);
 		failed = "bind";
-		ret = accel_write_str(DRIVER_DIR "/bind", self->pdev);
+		ret = accel_write_str(ACCEL_DRIVER_DIR "/bind", self->pdev);
 		if (ret)
 			break;
 		usleep(rand() % 200);
@@ -198,7 +185,7 @@ TEST_F_TIMEOUT(stress, unplug_race, STRESS_MAX_SECONDS + 120)
 		gone += w[i].gone;
 	}
 	TH_LOG("%d unbind/bind cycles of %d in %.1f s%s", n, UNPLUG_CYCLES,
-	       stress_now() - start, ret ? "" : n < UNPLUG_CYCLES ? " (ended by time)" : "");
+	       accel_now() - start, ret ? "" : n < UNPLUG_CYCLES ? " (ended by time)" : "");
 	TH_LOG("%d threads: %ld open/VERSION/SUBMIT/close cycles, %ld calls, %ld saw no device",
 	       UNPLUG_THREADS, cycles, calls, gone);
 	EXPECT_EQ(0, ret) TH_LOG("cycle %d: %s failed: %s", n + 1, failed, strerror(-ret));
@@ -211,12 +198,12 @@ TEST_F_TIMEOUT(stress, unplug_race, STRESS_MAX_SECONDS + 120)
 	index = accel_pdev_index(self->pdev);
 	ASSERT_LE(0, index);
 	EXPECT_EQ(0, accel_index_works(index));
-	EXPECT_EQ(accel_count_entries(DRIVER_DIR, DUMMY_NAME "."),
+	EXPECT_EQ(accel_count_entries(ACCEL_DRIVER_DIR, DUMMY_NAME "."),
 		  accel_count_entries("/sys/class/accel", "accel"));
 	/* no index leaked: bound again, the device gets the lowest free one */
-	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/unbind", self->pdev));
+	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/unbind", self->pdev));
 	lowest = accel_lowest_free_index();
-	ASSERT_EQ(0, accel_write_str(DRIVER_DIR "/bind", self->pdev));
+	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/bind", self->pdev));
 	EXPECT_EQ(lowest, accel_pdev_index(self->pdev));
 	EXPECT_EQ(0, accel_kernel_reports());
 }

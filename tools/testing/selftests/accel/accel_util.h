@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <drm/drm.h>
@@ -24,6 +25,17 @@
 #define ACCEL_MAJOR	261
 #define ACCEL_MINORS	256
 #define DUMMY_NAME	"dummy_accel"
+/* dummy_accel's platform driver: bind, unbind and its bound devices */
+#define ACCEL_DRIVER_DIR	"/sys/bus/platform/drivers/" DUMMY_NAME
+
+/* The monotonic clock in seconds. */
+static inline double accel_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 /* Run a shell command made with printf's @fmt; system()'s status. */
 static inline int accel_sh(const char *fmt, ...)
