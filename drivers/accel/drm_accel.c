@@ -79,9 +79,17 @@ static const struct device_type accel_minor_type = {
 	.name = "accel_minor",
 };
 
+/*
+ * The node's path under /dev: accel/accelN. The driver core has no way to
+ * hear that this failed: it takes NULL for "no name of my own" and puts the
+ * node at /dev/accelN, where no accel user looks, while the device
+ * registers. The string is at most 15 bytes: a GFP_KERNEL allocation that
+ * small fails only under fault injection or in a task the OOM killer
+ * chose, so ask for it with __GFP_NOFAIL and the node is always in place.
+ */
 static char *accel_devnode(struct device *dev, umode_t *mode)
 {
-	return kasprintf(GFP_KERNEL, "accel/%s", dev_name(dev));
+	return kasprintf(GFP_KERNEL | __GFP_NOFAIL, "accel/%s", dev_name(dev));
 }
 
 /* Make @kdev, the device of accel minor @minor, the device accelN. */

@@ -17,6 +17,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
+#include <linux/slab.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_drv.h>
@@ -211,8 +212,34 @@ static void accel_test_open_alloc_failure(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, IS_ERR(f));
 }
 
+/*
+ * The node's name cannot fail: the driver core would swallow the failure
+ * and put the node at /dev/accelN (found by the module kselftest's failing
+ * binds, in the rare rounds where the count reached this allocation).
+ */
+static void accel_test_devnode_alloc_failure(struct kunit *test)
+{
+	struct drm_device *dev = accel_test_dev_register(test);
+	struct device *kdev = dev->accel->kdev;
+	char expected[16];
+	umode_t mode = 0;
+	char *name;
+
+	accel_alloc_test_need_failslab(test);
+	KUNIT_ASSERT_NOT_NULL(test, kdev->class->devnode);
+	snprintf(expected, sizeof(expected), "accel/accel%d", dev->accel->index);
+
+	current->fail_nth = 1;
+	name = kdev->class->devnode(kdev, &mode);
+	current->fail_nth = 0;
+	KUNIT_ASSERT_NOT_NULL(test, name);
+	KUNIT_EXPECT_STREQ(test, expected, name);
+	kfree(name);
+}
+
 static struct kunit_case accel_alloc_cases[] = {
 	KUNIT_CASE(accel_test_register_alloc_failure),
+	KUNIT_CASE(accel_test_devnode_alloc_failure),
 	KUNIT_CASE(accel_test_open_alloc_failure),
 	{}
 };
