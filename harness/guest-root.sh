@@ -106,7 +106,8 @@ guest_kselftests() {
 
 # guest_job ROOT PROGRAM [ARGS...]: copy the program, and the shared
 # libraries of a dynamic one, into /job, with the environment /init reads
-# ($MODPARAMS, $JOB_NOLOAD, $JOB_SHELL, $JOB_CONSOLE)
+# ($MODPARAMS, $JOB_NOLOAD, $JOB_SHELL, $JOB_CONSOLE; $STRESS_SECONDS and
+# $SEED exported to the program)
 guest_job() {
 	local ROOT=$1 prog=$2 lib
 	shift 2
@@ -126,6 +127,9 @@ guest_job() {
 		printf 'JOB_NOLOAD=%q\n' "${JOB_NOLOAD:-}"
 		printf 'JOB_SHELL=%q\n' "${JOB_SHELL:-}"
 		printf 'JOB_CONSOLE=%q\n' "${JOB_CONSOLE:-}"
+		# the stress programs' time bound and seed, when given
+		[ -z "${STRESS_SECONDS:-}" ] || printf 'export STRESS_SECONDS=%q\n' "$STRESS_SECONDS"
+		[ -z "${SEED:-}" ] || printf 'export SEED=%q\n' "$SEED"
 	} >"$ROOT/job/env"
 }
 

@@ -12,7 +12,7 @@ x86_64_guest_layer() {
 	local t=$SECONDS log out p
 	log=$OUT/log/$layer.log
 	rm -f "$OUT/log/$layer.outcome"
-	BOOT_BUILD=$build BOOT_OUTCOME=$OUT/log/$layer.outcome BOOT_TIMEOUT=2400 \
+	BOOT_BUILD=$build BOOT_OUTCOME=$OUT/log/$layer.outcome BOOT_TIMEOUT=3600 \
 		"$TOP/harness/boot-x86_64.sh" "$TOP/harness/guest/kselftests.sh" --kunit >"$log" 2>&1 || :
 	out=$(cat "$OUT/log/$layer.outcome" 2>/dev/null || echo died)
 	grep -m1 'qemu: ' "$log" | tr -d '\r' || :

@@ -66,7 +66,8 @@ t=$SECONDS
 build_x86_64_and_kselftests
 logged_progress "build x86_64-debug" "$TOP/harness/build.sh" x86_64-debug all
 say "      x86_64-debug kernel built in $((SECONDS - t))s"
-x86_64_guest_layer x86_64-debug kselftest-x86_64-debug kunit-x86_64-debug-guest
+# the stress programs run 3 minutes each on the debug kernel
+STRESS_SECONDS=180 x86_64_guest_layer x86_64-debug kselftest-x86_64-debug kunit-x86_64-debug-guest
 
 phase 12/$total "KUnit through kunit.py: x86_64 (2 CPUs, PREEMPT, compat), the same under KCSAN, and DRM_ACCEL=n"
 need_pkgs qemu-system-x86

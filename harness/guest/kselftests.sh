@@ -37,10 +37,10 @@ run_dir() {
 	for t in $tests; do
 		echo "=== $t"
 		start=$(date +%s)
-		timeout 600 ./$t
+		timeout 1200 ./$t
 		st=$?
 		if [ $st -eq 124 ] || [ $st -eq 143 ]; then
-			echo "not ok $t timed out after 600s"
+			echo "not ok $t timed out after 1200s"
 			echo w >/proc/sysrq-trigger
 			echo l >/proc/sysrq-trigger
 			dmesg | tail -n 120

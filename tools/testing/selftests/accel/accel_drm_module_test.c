@@ -229,4 +229,75 @@ TEST_F_TIMEOUT(drm_module, drm_loads_when_accel_core_init_fails, 280)
 	EXPECT_EQ(0, accel_sh("rmmod drm"));
 }
 
+#define DRM_RELOADS		20
+#define DRM_RELOAD_SECONDS	150
+
+/* What drm.ko's accel core leaves when drm is unloaded: nothing. 0 or what is left. */
+static const char *accel_core_gone(void)
+{
+	if (accel_file_has_line("/proc/devices", "261 accel"))
+		return "major 261 still registered";
+	if (!access("/sys/class/accel", F_OK))
+		return "class accel still there";
+	if (accel_debugfs_mounted() && !access("/sys/kernel/debug/accel", F_OK))
+		return "debugfs accel/ still there";
+	return NULL;
+}
+
+/* ... and what it brings back when drm loads with a dummy_accel device */
+static const char *accel_core_back(void)
+{
+	if (!accel_file_has_line("/proc/devices", "261 accel"))
+		return "major 261 not registered";
+	if (access("/sys/class/accel/accel0", F_OK))
+		return "no class device accel0";
+	if (accel_debugfs_mounted() && access("/sys/kernel/debug/accel/0", F_OK))
+		return "no debugfs accel/0/";
+	if (accel_index_works(0))
+		return "accel0 does not work";
+	return NULL;
+}
+
+/*
+ * drm.ko unloaded and loaded again, with no DRM device bound in between:
+ * the accel core goes and comes back with it each time.
+ */
+TEST_F_TIMEOUT(drm_module, reload_20_times, DRM_RELOAD_SECONDS + 150)
+{
+	double start = accel_now();
+	double end = start + DRM_RELOAD_SECONDS;
+	const char *failed = NULL;
+	int i;
+
+	if (self->why[0])
+		SKIP(return, "%s", self->why);
+	if (!accel_find_module(self->release, "modules.builtin", "drm", NULL, 0))
+		SKIP(return, "drm is built in: it cannot be loaded again");
+	self->touched = 1;
+	if (accel_dummy_loaded())
+		ASSERT_EQ(0, accel_sh("rmmod " DUMMY_NAME));
+	for (i = 0; i < DRM_RELOADS && accel_now() < end; i++) {
+		failed = "rmmod drm (in use by another module? lsmod)";
+		if (accel_sh("rmmod drm"))
+			break;
+		failed = accel_core_gone();
+		if (failed)
+			break;
+		failed = "modprobe " DUMMY_NAME " (and drm with it)";
+		if (accel_sh("modprobe " DUMMY_NAME))
+			break;
+		failed = accel_core_back();
+		if (failed)
+			break;
+		failed = "rmmod " DUMMY_NAME;
+		if (accel_sh("rmmod " DUMMY_NAME))
+			break;
+		failed = NULL;
+	}
+	TH_LOG("%d reloads of drm.ko of %d in %.1f s", i, DRM_RELOADS, accel_now() - start);
+	ASSERT_TRUE(!failed) TH_LOG("reload %d: %s", i + 1, failed);
+	EXPECT_LT(1, i) TH_LOG("fewer than 2 reloads in the time");
+	EXPECT_EQ(0, accel_kernel_reports());
+}
+
 TEST_HARNESS_MAIN

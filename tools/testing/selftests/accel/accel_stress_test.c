@@ -13,11 +13,21 @@
  * device works, the class lists exactly the devices bound, and a device
  * bound again gets the lowest free index.
  *
+ * ioctl_fuzz: threads, each on a file of its own, send FUZZ_CALLS ioctls
+ * of the DRM type between them: numbers of the core and the driver range,
+ * random direction and size bits, arguments of random words that include
+ * NULL, unmapped, protected and kernel addresses. Every call succeeds or
+ * fails with an error drm-uapi.rst documents; at the end the device works,
+ * the kernel reported nothing and kmemleak finds nothing new. The choices
+ * of each thread are replayed exactly by SEED=.
+ *
  * Needs root and dummy_accel loaded with one device; skips otherwise.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
+#include <sys/mman.h>
 
 #include <drm/dummy_accel.h>
 
@@ -33,21 +43,10 @@
 #define STRESS_MAX_SECONDS	300
 #define UNPLUG_THREADS	4
 
-/* The seed: $SEED, or one from the clock; printed by the caller. */
-static unsigned int stress_seed(void)
-{
-	const char *s = getenv("SEED");
-
-	return s && *s ? strtoul(s, NULL, 0) : (unsigned int)time(NULL);
-}
-
-/* The time bound of a test: $STRESS_SECONDS, or STRESS_SECONDS. */
+/* The time bound of each test: $STRESS_SECONDS, or STRESS_SECONDS */
 static int stress_seconds(void)
 {
-	const char *s = getenv("STRESS_SECONDS");
-	int n = s && *s ? atoi(s) : STRESS_SECONDS;
-
-	return n < 1 ? 1 : n > STRESS_MAX_SECONDS ? STRESS_MAX_SECONDS : n;
+	return accel_stress_seconds(STRESS_SECONDS, STRESS_MAX_SECONDS);
 }
 
 /* What a worker did; the first unexpected result is kept to be shown. */
@@ -116,6 +115,239 @@ static void *worker_run(void *p)
 	return NULL;
 }
 
+#define FUZZ_CALLS	100000
+#define FUZZ_THREADS	4
+/* each thread's argument memory, followed by a page it may not touch */
+#define FUZZ_SCRATCH	(64 * 1024)
+#define FUZZ_HOLE	(64 * 1024)
+/* a thread reopens its node once in that many calls, on average */
+#define FUZZ_REOPEN	1000
+
+/* Commands with their real sizes, so that some arguments get parsed. */
+static const unsigned long fuzz_known[] = {
+	DRM_IOCTL_VERSION, DRM_IOCTL_GET_UNIQUE, DRM_IOCTL_GET_MAGIC,
+	DRM_IOCTL_GET_CLIENT, DRM_IOCTL_GET_STATS, DRM_IOCTL_GET_CAP,
+	DRM_IOCTL_SET_CLIENT_CAP, DRM_IOCTL_SET_VERSION, DRM_IOCTL_GEM_CLOSE,
+	DRM_IOCTL_GEM_FLINK, DRM_IOCTL_GEM_OPEN, DRM_IOCTL_SET_MASTER,
+	DRM_IOCTL_DROP_MASTER, DRM_IOCTL_AUTH_MAGIC, DRM_IOCTL_PRIME_HANDLE_TO_FD,
+	DRM_IOCTL_PRIME_FD_TO_HANDLE, DRM_IOCTL_SYNCOBJ_CREATE,
+	DRM_IOCTL_SYNCOBJ_DESTROY, DRM_IOCTL_SYNCOBJ_WAIT,
+	DRM_IOCTL_MODE_GETRESOURCES, DRM_IOCTL_WAIT_VBLANK,
+	DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, DRM_IOCTL_DUMMY_ACCEL_SUBMIT,
+	DRM_IOCTL_DUMMY_ACCEL_RESET,
+};
+
+/* The errors drm-uapi.rst documents for an ioctl that refuses its input. */
+static int fuzz_documented(int err)
+{
+	switch (err) {
+	case EINVAL: case ENOTTY: case EFAULT: case ENOENT: case ENOMEM:
+	case ENOSPC: case EPERM: case EACCES: case EOPNOTSUPP: case EBUSY:
+		return 1;
+	}
+	return 0;
+}
+
+/* Memory the arguments point at, shared by the threads. */
+struct fuzz_memory {
+	/* FUZZ_HOLE bytes of PROT_NONE: addresses that fault */
+	unsigned char *hole;
+};
+
+struct fuzzer {
+	pthread_t th;
+	uint64_t rng;
+	int index;
+	const struct fuzz_memory *mem;
+	/* FUZZ_SCRATCH bytes of arguments, then a PROT_NONE guard page */
+	unsigned char *scratch, *guard;
+	double end;
+	long calls, ok, reopens;
+	long errors[256];
+	unsigned long bad_cmd;
+	int bad_errno;
+};
+
+/* xorshift64*: one stream per thread, a function of the seed alone */
+static uint64_t fuzz_next(struct fuzzer *f)
+{
+	f->rng ^= f->rng >> 12;
+	f->rng ^= f->rng << 25;
+	f->rng ^= f->rng >> 27;
+	return f->rng * 2685821657736338717ULL;
+}
+
+/*
+ * A word of an argument. Pointers the kernel may write through point into
+ * the thread's scratch memory or at addresses that fault: NULL, the hole,
+ * the page below mmap_min_addr, above the user range, the kernel's. Any
+ * other value is small or too large for an address this process maps, so
+ * that a write through a word the fuzzer did not mean as a pointer cannot
+ * corrupt the fuzzer.
+ */
+static uintptr_t fuzz_word(struct fuzzer *f)
+{
+	static const uintptr_t bounds[] = {
+		1, 4096, 65535, 65536, 0x7fffffff, 0x80000000, UINTPTR_MAX,
+		UINTPTR_MAX - 4095, UINTPTR_MAX >> 1,
+	};
+	uint64_t r = fuzz_next(f);
+
+	switch (r % 10) {
+	case 0:
+		return 0;
+	case 1:
+		return (r >> 8) & 0xff;
+	case 2:
+		return bounds[(r >> 8) % ARRAY_SIZE(bounds)];
+	case 3:
+		return 1U << ((r >> 8) % 32);
+	case 4:
+		return (uintptr_t)f->scratch + ((r >> 8) % FUZZ_SCRATCH & ~7UL);
+	case 5:
+		return (uintptr_t)f->guard - ((r >> 8) % 64);
+	case 6:
+		return (uintptr_t)f->mem->hole + (r >> 8) % FUZZ_HOLE;
+	case 7:
+		/* below mmap_min_addr */
+		return (r >> 8) & 0xffff;
+	case 8:
+		/* the top page: above any user address, a kernel one on 64 bit */
+		return UINTPTR_MAX - ((r >> 8) & 0xfff);
+	default:
+		/* around DUMMY_ACCEL_MAX_ELEMENTS and other counts */
+		return (r >> 8) % (2 * DUMMY_ACCEL_MAX_ELEMENTS);
+	}
+}
+
+/* Fill @len bytes at @buf with fuzz_word()s; a short tail gets zeroes. */
+static void fuzz_fill(struct fuzzer *f, unsigned char *buf, size_t len)
+{
+	uintptr_t w;
+	size_t i;
+
+	for (i = 0; i + sizeof(w) <= len; i += sizeof(w)) {
+		w = fuzz_word(f);
+		memcpy(buf + i, &w, sizeof(w));
+	}
+	memset(buf + i, 0, len - i);
+}
+
+/* A command of type 'd': a known one, or a random number, direction, size. */
+static unsigned long fuzz_cmd(struct fuzzer *f)
+{
+	uint64_t r = fuzz_next(f);
+	unsigned int nr = (r >> 8) % DRM_COMMAND_END;
+
+	if (r % 4 == 0)
+		return fuzz_known[(r >> 8) % ARRAY_SIZE(fuzz_known)];
+	if (r % 4 == 1)
+		/* a plausible size */
+		return _IOC(_IOC_READ | _IOC_WRITE, DRM_IOCTL_BASE, nr, ((r >> 16) % 17) * 8);
+	return _IOC((r >> 16) % 4, DRM_IOCTL_BASE, nr, (r >> 24) % (1 << _IOC_SIZEBITS));
+}
+
+/* The argument of @cmd: usually in scratch memory, sometimes an address that faults. */
+static void *fuzz_arg(struct fuzzer *f, unsigned long cmd)
+{
+	size_t size = _IOC_SIZE(cmd);
+	uint64_t r = fuzz_next(f);
+	unsigned char *arg;
+
+	switch (r % 20) {
+	case 0:
+		return NULL;
+	case 1:
+		return f->mem->hole + (r >> 8) % FUZZ_HOLE;
+	case 2:
+		return (void *)(UINTPTR_MAX - 4095);
+	case 3:
+		/* the argument runs into the guard page */
+		return f->guard - (size / 2 & ~7UL);
+	}
+	if (size > FUZZ_SCRATCH)
+		size = FUZZ_SCRATCH;
+	arg = f->scratch + ((r >> 8) % (FUZZ_SCRATCH - size + 1) & ~7UL);
+	if (r % 20 == 4)
+		memset(arg, 0, size);
+	else
+		fuzz_fill(f, arg, size);
+	return arg;
+}
+
+static int fuzz_call(struct fuzzer *f, int fd)
+{
+	unsigned long cmd = fuzz_cmd(f);
+	void *arg = fuzz_arg(f, cmd);
+
+	f->calls++;
+	if (!ioctl(fd, cmd, arg)) {
+		f->ok++;
+		return 0;
+	}
+	f->errors[errno & 0xff]++;
+	if (!fuzz_documented(errno) && !f->bad_errno) {
+		f->bad_errno = errno;
+		f->bad_cmd = cmd;
+	}
+	return -errno;
+}
+
+static void *fuzz_run(void *p)
+{
+	struct fuzzer *f = p;
+	long i;
+	int fd;
+
+	fd = accel_open_index(f->index);
+	if (fd < 0) {
+		f->bad_errno = errno;
+		return NULL;
+	}
+	for (i = 0; i < FUZZ_CALLS / FUZZ_THREADS && accel_now() < f->end; i++) {
+		fuzz_call(f, fd);
+		if (fuzz_next(f) % FUZZ_REOPEN)
+			continue;
+		close(fd);
+		f->reopens++;
+		fd = accel_open_index(f->index);
+		if (fd < 0) {
+			f->bad_errno = errno;
+			return NULL;
+		}
+	}
+	close(fd);
+	return NULL;
+}
+
+/* Scratch memory and a guard page for @f; 0 or -errno. */
+static int fuzz_map(struct fuzzer *f)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char *m;
+
+	m = mmap(NULL, FUZZ_SCRATCH + page, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	f->scratch = m;
+	f->guard = m + FUZZ_SCRATCH;
+	return mprotect(f->guard, page, PROT_NONE) ? -errno : 0;
+}
+
+static void fuzz_print_errors(struct __test_metadata *_metadata, long *errors)
+{
+	char line[512];
+	int e, n = 0;
+
+	line[0] = '\0';
+	for (e = 1; e < 256; e++)
+		if (errors[e])
+			n += snprintf(line + n, sizeof(line) - n, " %s %ld",
+				      strerrorname_np(e) ?: "?", errors[e]);
+	TH_LOG("errors:%s", line);
+}
+
 FIXTURE(stress) {
 	/* why the test skips, or NULL */
 	const char *why;
@@ -135,7 +367,7 @@ FIXTURE_SETUP(stress)
 	ASSERT_LE(0, fd) TH_LOG("dummy_accel is loaded but its node does not open");
 	close(fd);
 	ASSERT_EQ(0, accel_platform_name(self->index, self->pdev, sizeof(self->pdev)));
-	self->seed = stress_seed();
+	self->seed = accel_seed();
 	TH_LOG("seed %u (SEED=%u replays it)", self->seed, self->seed);
 	srand(self->seed);
 }
@@ -206,6 +438,58 @@ TEST_F_TIMEOUT(stress, unplug_race, STRESS_MAX_SECONDS + 120)
 	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/bind", self->pdev));
 	EXPECT_EQ(lowest, accel_pdev_index(self->pdev));
 	EXPECT_EQ(0, accel_kernel_reports());
+}
+
+TEST_F_TIMEOUT(stress, ioctl_fuzz, STRESS_MAX_SECONDS + 120)
+{
+	struct fuzzer f[FUZZ_THREADS] = { 0 };
+	double start = accel_now();
+	struct fuzz_memory mem;
+	long calls = 0, ok = 0, reopens = 0, errors[256] = { 0 };
+	struct accel_kmemleak km;
+	int i, e, kmemleak;
+
+	if (self->why)
+		SKIP(return, "%s", self->why);
+	mem.hole = mmap(NULL, FUZZ_HOLE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(mem.hole != MAP_FAILED);
+	kmemleak = accel_kmemleak_start(&km) == 0;
+	if (!kmemleak)
+		TH_LOG("no %s (CONFIG_DEBUG_KMEMLEAK): leaks not judged", ACCEL_KMEMLEAK);
+	for (i = 0; i < FUZZ_THREADS; i++) {
+		f[i].rng = ((uint64_t)self->seed << 8 | i) * 0x9e3779b97f4a7c15ULL | 1;
+		f[i].index = self->index;
+		f[i].mem = &mem;
+		f[i].end = start + stress_seconds();
+		ASSERT_EQ(0, fuzz_map(&f[i]));
+	}
+	for (i = 0; i < FUZZ_THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&f[i].th, NULL, fuzz_run, &f[i]));
+	for (i = 0; i < FUZZ_THREADS; i++) {
+		ASSERT_EQ(0, pthread_join(f[i].th, NULL));
+		EXPECT_EQ(0, f[i].bad_errno)
+			TH_LOG("thread %d: ioctl 0x%08lx (nr 0x%02lx, size %lu): %s", i,
+			       f[i].bad_cmd, _IOC_NR(f[i].bad_cmd), _IOC_SIZE(f[i].bad_cmd),
+			       strerror(f[i].bad_errno));
+		calls += f[i].calls;
+		ok += f[i].ok;
+		reopens += f[i].reopens;
+		for (e = 0; e < 256; e++)
+			errors[e] += f[i].errors[e];
+	}
+	TH_LOG("%d threads: %ld ioctls of %d in %.1f s (%s), %ld succeeded, %ld reopens",
+	       FUZZ_THREADS, calls, FUZZ_CALLS, accel_now() - start,
+	       calls < FUZZ_CALLS ? "ended by time" : "all", ok, reopens);
+	fuzz_print_errors(_metadata, errors);
+	EXPECT_LT(0, ok);
+
+	/* the device still works, and the kernel found nothing */
+	EXPECT_EQ(0, accel_index_works(self->index));
+	EXPECT_EQ(0, accel_kernel_reports());
+	if (kmemleak) {
+		ASSERT_EQ(0, accel_kmemleak_end());
+		EXPECT_EQ(0, accel_kmemleak_objects(&km));
+	}
 }
 
 TEST_HARNESS_MAIN

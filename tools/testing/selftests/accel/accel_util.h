@@ -37,6 +37,29 @@ static inline double accel_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * The seed of a test's random choices: $SEED, or one from the clock. The
+ * test prints it; SEED= replays the same choices.
+ */
+static inline unsigned int accel_seed(void)
+{
+	const char *s = getenv("SEED");
+
+	return s && *s ? strtoul(s, NULL, 0) : (unsigned int)time(NULL);
+}
+
+/*
+ * The time bound of a stress test in seconds: $STRESS_SECONDS, or @dflt;
+ * never more than @max. The count of cycles bounds the test too.
+ */
+static inline int accel_stress_seconds(int dflt, int max)
+{
+	const char *s = getenv("STRESS_SECONDS");
+	int n = s && *s ? atoi(s) : dflt;
+
+	return n < 1 ? 1 : n > max ? max : n;
+}
+
 /* Run a shell command made with printf's @fmt; system()'s status. */
 static inline int accel_sh(const char *fmt, ...)
 {
@@ -383,6 +406,32 @@ static inline int accel_kasan_quarantine(void)
 		found = !!strstr(line, " kasan_quarantine_put\n");
 	fclose(f);
 	return found;
+}
+
+/*
+ * Have every slab cache give back its empty slabs (/sys/kernel/slab/
+ * NAME/shrink), so that two SUnreclaim figures differ by what is held,
+ * not by the free objects that caches keep; 0 or -errno (-ENOENT: a
+ * kernel without SLUB's sysfs). Slow under KASAN, whose quarantine holds
+ * freed objects anyway.
+ */
+static inline int accel_slab_shrink(void)
+{
+	DIR *d = opendir("/sys/kernel/slab");
+	char path[PATH_MAX];
+	struct dirent *e;
+
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", e->d_name);
+		/* aliases and caches without the file: nothing to do */
+		accel_write_str(path, "1");
+	}
+	closedir(d);
+	return 0;
 }
 
 /* The "SUnreclaim:" figure of /proc/meminfo in kB, or -1. */
