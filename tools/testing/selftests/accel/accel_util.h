@@ -48,18 +48,6 @@ static inline unsigned int accel_seed(void)
 	return s && *s ? strtoul(s, NULL, 0) : (unsigned int)time(NULL);
 }
 
-/*
- * The time bound of a stress test in seconds: $STRESS_SECONDS, or @dflt;
- * never more than @max. The count of cycles bounds the test too.
- */
-static inline int accel_stress_seconds(int dflt, int max)
-{
-	const char *s = getenv("STRESS_SECONDS");
-	int n = s && *s ? atoi(s) : dflt;
-
-	return n < 1 ? 1 : n > max ? max : n;
-}
-
 /* Run a shell command made with printf's @fmt; system()'s status. */
 static inline int accel_sh(const char *fmt, ...)
 {
