@@ -14,6 +14,8 @@ uml)	arch=um baseconf=defconfig frags=(uml.config accel.config) ;;
 x86_64)	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config accel.config) ;;
 x86_64-debug)
 	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config accel.config x86_64-debug.config) ;;
+x86_64-kcsan)
+	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config accel.config x86_64-kcsan.config) ;;
 uml-noaccel)
 	arch=um baseconf=defconfig frags=(uml.config noaccel.config) ;;
 uml-nodrm)

@@ -39,28 +39,10 @@ say "      ${summary#*] }"
 
 tally_kunit_json "$name" "$json"
 
-# kcsan_elsewhere LOG: LOG without the KCSAN reports that name no DRM or
-# accel function (data races of the base kernel elsewhere, which KCSAN
-# finds when it runs at all); those go to $OUT/log/$name-kcsan-elsewhere.log
-# and are counted on the terminal. A report with a drm_ or accel_ frame
-# stays, and fails the run.
-kcsan_elsewhere() {
-	awk -v other="$OUT/log/$name-kcsan-elsewhere.log" '
-		function flush() {
-			if (blk == "") return
-			if (inkcsan && blk !~ /[^a-z_](drm|accel)_[a-z0-9_]+\+0x/) print blk > other
-			else printf "%s", blk
-			blk = ""; inkcsan = 0
-		}
-		/^(\[[ 0-9.]*\] )?=+$/ { if (open) { blk = blk $0 "\n"; open = 0; flush(); next } flush(); open = 1 }
-		{ if (open) { blk = blk $0 "\n"; if ($0 ~ /BUG: KCSAN:/) inkcsan = 1 } else print }
-		END { flush() }' "$1"
-}
-
 # the raw kernel log: reports that fail no test case still count
 if [ -s "$O/test.log" ]; then
 	rm -f "$OUT/log/$name-kcsan-elsewhere.log"
-	kcsan_elsewhere "$O/test.log" | { grep -aE "$SPLAT_RE" || :; } >"$OUT/log/$name-reports.log"
+	kcsan_elsewhere "$O/test.log" "$OUT/log/$name-kcsan-elsewhere.log" | { grep -aE "$SPLAT_RE" || :; } >"$OUT/log/$name-reports.log"
 	if [ -s "$OUT/log/$name-kcsan-elsewhere.log" ]; then
 		say "      $(grep -c 'BUG: KCSAN' "$OUT/log/$name-kcsan-elsewhere.log") KCSAN reports with no DRM or accel frame (base kernel): $OUT/log/$name-kcsan-elsewhere.log"
 		grep 'BUG: KCSAN' "$OUT/log/$name-kcsan-elsewhere.log" | sed 's/^.*BUG: /        /' | sort | uniq -c | head -n 10

@@ -12,7 +12,7 @@ x86_64_guest_layer() {
 	local t=$SECONDS log out p
 	log=$OUT/log/$layer.log
 	rm -f "$OUT/log/$layer.outcome"
-	BOOT_BUILD=$build BOOT_OUTCOME=$OUT/log/$layer.outcome BOOT_TIMEOUT=3600 \
+	BOOT_BUILD=$build BOOT_OUTCOME=$OUT/log/$layer.outcome BOOT_TIMEOUT=5400 \
 		"$TOP/harness/boot-x86_64.sh" "$TOP/harness/guest/kselftests.sh" --kunit >"$log" 2>&1 || :
 	out=$(cat "$OUT/log/$layer.outcome" 2>/dev/null || echo died)
 	grep -m1 'qemu: ' "$log" | tr -d '\r' || :
@@ -41,6 +41,36 @@ x86_64_guest_layer() {
 		tally "$layer: the 32-bit results equal the 64-bit ones" pass
 	fi
 	say "      x86_64 kselftests took $((SECONDS - t))s"
+}
+
+# The programs of the stress issue: module and drm.ko cycles, unplug
+# race and fuzz (the ABI program runs on every bed but these)
+STRESS_PROGS="accel_module_test accel_drm_module_test accel_stress_test"
+
+# x86_64_stress_layer BUILD LAYER SECONDS: the kernel of build
+# configuration BUILD (x86_64-debug, x86_64-kcsan) under QEMU runs the
+# stress programs 64-bit, each timed loop bounded by SECONDS
+# ($STRESS_SECONDS), then the kmemleak verdict (LAYER/PROGRAM, LAYER)
+x86_64_stress_layer() {
+	local build=$1 layer=$2 t=$SECONDS log out
+	log=$OUT/log/$layer.log
+	rm -f "$OUT/log/$layer.outcome"
+	STRESS_SECONDS=$3 BOOT_BUILD=$build BOOT_OUTCOME=$OUT/log/$layer.outcome BOOT_TIMEOUT=3600 \
+		"$TOP/harness/boot-x86_64.sh" "$TOP/harness/guest/kselftests.sh" --no-m32 $STRESS_PROGS \
+		>"$log" 2>&1 || :
+	out=$(cat "$OUT/log/$layer.outcome" 2>/dev/null || echo died)
+	grep -m1 'qemu: ' "$log" | tr -d '\r' || :
+	TAP_LAYER=$layer count_tap "$log"
+	# what the loops did: cycles, calls, rounds, seeds
+	tr -d '\r' <"$log" | grep -E '^(# accel_[a-z_]+\.c:[0-9]+:[a-z_0-9]+:.*([0-9]+ ([a-z/]+ )?(cycles|ioctls|reloads|rounds)[ ,]|seed)|=== .*: [0-9]+s$)' |
+		sed -E 's/^# accel_[a-z_]+\.c:[0-9]+:/      /; s/^===/     /' || :
+	if [ "$out" = "status 0" ]; then
+		tally "$layer: the guest ran them all, exit status 0, no kernel report" pass
+	else
+		tail -n 30 "$log" | sed 's/^/      | /'
+		tally "$layer: the guest ran them all ($out, log $log)" fail
+	fi
+	say "      $build stress programs took $((SECONDS - t))s"
 }
 
 # builtin_layer: the kunit-debug kernel, which has DRM, the accel core and

@@ -213,6 +213,25 @@ count_layers() {
 # (lockdep's and debugobjects' too), Oops, UBSAN, kmemleak, panic, backtraces.
 SPLAT_RE='BUG:|WARNING:|Oops|kernel BUG|KASAN|UBSAN|possible (circular|recursive) locking|INFO: (possible|inconsistent|suspicious)|blocked for more than|unreferenced object|Kernel panic|Call Trace'
 
+# kcsan_elsewhere LOG OTHER: LOG without the KCSAN reports that name no
+# DRM, accel or dummy_accel function (data races of the base kernel
+# elsewhere, which KCSAN finds when it runs at all); those go to OTHER.
+# A report with a drm_, accel_ or dummy_accel_ frame stays, and fails the
+# run. A report is what KCSAN prints between two lines of "=".
+kcsan_elsewhere() {
+	awk -v other="$2" '
+		function flush() {
+			if (blk == "") return
+			if (inkcsan && blk !~ /[^a-z0-9_](drm|accel|dummy_accel)_[a-z0-9_]+\+0x/) print blk > other
+			else printf "%s", blk
+			blk = ""; inkcsan = 0
+		}
+		{ sub(/\r$/, "") }
+		/^(\[[ 0-9.]*\] )?=+$/ { if (open) { blk = blk $0 "\n"; open = 0; flush(); next } flush(); open = 1 }
+		{ if (open) { blk = blk $0 "\n"; if ($0 ~ /BUG: KCSAN:/) inkcsan = 1 } else print }
+		END { flush() }' "$1"
+}
+
 # Run a command with its output going to the log; on failure show the tail
 # of the log and the log's path, so the cause is on the terminal.
 logged() {

@@ -15,7 +15,7 @@ start_log matrix
 export LOG_STARTED=1
 export RESULTS=$OUT/matrix-results.txt
 : >"$RESULTS"
-total=13
+total=14
 prepare_kernel 1 $total
 guest_cc "$TOP/harness/guest/accel-demo.c" "$OUT/guest/accel-demo"
 progs=$(sed -n 's/^accel://p' "$STATE/kselftest-uml/kselftest-list.txt" 2>/dev/null)
@@ -69,7 +69,13 @@ say "      x86_64-debug kernel built in $((SECONDS - t))s"
 # the stress programs run 3 minutes each on the debug kernel
 STRESS_SECONDS=180 x86_64_guest_layer x86_64-debug kselftest-x86_64-debug kunit-x86_64-debug-guest
 
-phase 12/$total "KUnit through kunit.py: x86_64 (2 CPUs, PREEMPT, compat), the same under KCSAN, and DRM_ACCEL=n"
+phase 12/$total "x86_64 KCSAN guest (the data race detector, 2 vCPUs): the stress programs, 2-minute loops"
+t=$SECONDS
+logged_progress "build x86_64-kcsan" "$TOP/harness/build.sh" x86_64-kcsan all
+say "      x86_64-kcsan kernel built in $((SECONDS - t))s"
+x86_64_stress_layer x86_64-kcsan stress-x86_64-kcsan 120
+
+phase 13/$total "KUnit through kunit.py: x86_64 (2 CPUs, PREEMPT, compat), the same under KCSAN, and DRM_ACCEL=n"
 need_pkgs qemu-system-x86
 qemu="--arch=x86_64 --qemu_args=-smp --qemu_args=2 --qemu_args=-accel --qemu_args=tcg,thread=multi"
 timed "KUnit kunit-x86_64" env KUNIT_ARGS="$qemu" "$TOP/harness/kunit.sh" kunit-x86_64 \
@@ -81,6 +87,6 @@ timed "KUnit kunit-kcsan" env KUNIT_ARGS="$qemu" "$TOP/harness/kunit.sh" kunit-k
 grep -ah 'CPUs online' "$STATE"/build-kunit-{x86_64,kcsan}/test.log 2>/dev/null | sed 's/^.*# /      /' || :
 timed "KUnit kunit-noaccel" "$TOP/harness/kunit.sh" kunit-noaccel drivers/accel/tests/disabled.kunitconfig
 
-phase 13/$total "every layer has the results harness/expected-matrix gives it"
+phase 14/$total "every layer has the results harness/expected-matrix gives it"
 EXPECTED_RESULTS=$TOP/harness/expected-matrix count_layers
 summarize

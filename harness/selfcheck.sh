@@ -117,3 +117,23 @@ check "a known report's first line without the lines its entry needs fails the b
 	splats "$W/fork-rcu-elsewhere"
 { printf 'Call Trace:\n drm_release+0x10/0x20\n'; cat "$W/fork-rcu"; } >"$W/fork-rcu-trace"
 check "a call trace before any report's first line fails the boot" "0 1 0" splats "$W/fork-rcu-trace"
+# kcsan_race FRAME: a KCSAN report whose second racing access is in FRAME
+kcsan_race() {
+	cat <<LOG
+[   12.000001] ==================================================================
+[   12.000002] BUG: KCSAN: data-race in $1 / tick_nohz_idle_enter
+[   12.000003]
+[   12.000004] write to 0xffff88807dc1e0b8 of 8 bytes by task 0 on cpu 1:
+[   12.000005]  tick_nohz_idle_enter+0x5c/0x90
+[   12.000006]
+[   12.000007] read to 0xffff88807dc1e0b8 of 8 bytes by task 73 on cpu 0:
+[   12.000008]  $1+0x2a/0x80
+[   12.000009] ==================================================================
+LOG
+}
+kcsan_race tick_nohz_get_sleep_length >"$W/kcsan-base"
+check "a KCSAN report with no DRM or accel frame (the base's race) lets a boot pass" "1 0 0" \
+	splats "$W/kcsan-base"
+{ cat "$W/kcsan-base"; kcsan_race dummy_accel_submit; } >"$W/kcsan-ours"
+check "a KCSAN report with a dummy_accel frame beside the base's fails the boot" "0 1 0" \
+	splats "$W/kcsan-ours"

@@ -12,15 +12,20 @@
 # dummy_accel unloaded (the suites register devices of their own, from
 # accel0 on), and the KTAP it wrote to the kernel log is printed between
 # "@@kunit-begin@@" and "@@kunit-end@@" for the host's kunit.py parse;
-# with --kunit-only, only that.
+# with --kunit-only, only that. With --no-m32, the 64-bit build only.
 # Exit non-zero if any failed.
 rc=0
 kmemleak=/sys/kernel/debug/kmemleak
-kunit= ksft=1
-case $1 in
---kunit) kunit=1; shift ;;
---kunit-only) kunit=1 ksft=; shift ;;
-esac
+kunit= ksft=1 m32=1
+while :; do
+	case $1 in
+	--kunit) kunit=1 ;;
+	--kunit-only) kunit=1 ksft= ;;
+	--no-m32) m32= ;;
+	*) break ;;
+	esac
+	shift
+done
 only="$*"
 # run_dir DIR: the programs of DIR (or those named), then the kmemleak
 # verdict on them
@@ -37,10 +42,10 @@ run_dir() {
 	for t in $tests; do
 		echo "=== $t"
 		start=$(date +%s)
-		timeout 1200 ./$t
+		timeout 1800 ./$t
 		st=$?
 		if [ $st -eq 124 ] || [ $st -eq 143 ]; then
-			echo "not ok $t timed out after 1200s"
+			echo "not ok $t timed out after 1800s"
 			echo w >/proc/sysrq-trigger
 			echo l >/proc/sysrq-trigger
 			dmesg | tail -n 120
@@ -84,7 +89,7 @@ run_kunit() {
 
 if [ -n "$ksft" ]; then
 	run_dir /kselftest
-	if [ -d /kselftest32 ]; then
+	if [ -n "$m32" ] && [ -d /kselftest32 ]; then
 		echo "@@ksft-dir /kselftest32"
 		run_dir /kselftest32
 	fi

@@ -4,28 +4,35 @@
  *
  * The reference driver of the accel subsystem. Each device is a platform
  * device bound to this driver; probe registers a DRIVER_COMPUTE_ACCEL DRM
- * device, which appears as /dev/accel/accelN. Jobs submitted through
- * DRM_IOCTL_DUMMY_ACCEL_SUBMIT run synchronously on the CPU.
+ * device, which appears as /dev/accel/accelN. Buffers are GEM objects of
+ * the shmem helpers, mapped through the node and shared as dma-bufs. Jobs
+ * submitted through DRM_IOCTL_DUMMY_ACCEL_SUBMIT read a buffer and run
+ * synchronously on the CPU.
  */
 
 #include <linux/atomic.h>
 #include <linux/crc32.h>
+#include <linux/dma-buf.h>
+#include <linux/iosys-map.h>
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_debugfs.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_prime.h>
 #include <drm/drm_print.h>
 #include <uapi/drm/dummy_accel.h>
 
 #define DRIVER_NAME	"dummy_accel"
 #define DRIVER_DESC	"Dummy compute accelerator"
-#define DRIVER_DATE	"20261125"
+#define DRIVER_DATE	"20261126"
 #define DRIVER_MAJOR	1
 #define DRIVER_MINOR	0
 
@@ -109,24 +116,146 @@ static int dummy_accel_get_param_ioctl(struct drm_device *drm, void *data,
 	case DUMMY_ACCEL_PARAM_RAS_FORMATS:
 		args->value = DUMMY_ACCEL_RAS_FORMATS;
 		break;
+	case DUMMY_ACCEL_PARAM_MAX_BO_SIZE:
+		args->value = DUMMY_ACCEL_MAX_BO_SIZE;
+		break;
+	case DUMMY_ACCEL_PARAM_BO_ALIGNMENT:
+		args->value = PAGE_SIZE;
+		break;
 	default:
 		return -EINVAL;
 	}
 	return 0;
 }
 
-/* The "hardware": reduce @count elements at @data with @op. */
-static int dummy_accel_run(const u32 __user *data, u32 count, u32 op,
-			   u64 *result)
+static int dummy_accel_bo_create_ioctl(struct drm_device *drm, void *data,
+				       struct drm_file *file)
+{
+	struct drm_dummy_accel_bo_create *args = data;
+	struct drm_gem_shmem_object *shmem;
+	int ret;
+
+	if (args->flags || !args->size || args->size > DUMMY_ACCEL_MAX_BO_SIZE)
+		return -EINVAL;
+
+	/* the size is rounded up to pages; the pages come at first use */
+	shmem = drm_gem_shmem_create(drm, args->size);
+	if (IS_ERR(shmem))
+		return PTR_ERR(shmem);
+
+	ret = drm_gem_create_mmap_offset(&shmem->base);
+	if (!ret)
+		ret = drm_gem_handle_create(file, &shmem->base, &args->handle);
+	if (!ret)
+		args->offset = drm_vma_node_offset_addr(&shmem->base.vma_node);
+
+	/* the handle holds the buffer now, or nothing does and it is freed */
+	drm_gem_object_put(&shmem->base);
+	return ret;
+}
+
+static int dummy_accel_bo_info_ioctl(struct drm_device *drm, void *data,
+				     struct drm_file *file)
+{
+	struct drm_dummy_accel_bo_info *args = data;
+	struct drm_gem_object *obj;
+	int ret;
+
+	if (args->flags)
+		return -EINVAL;
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	/*
+	 * A buffer imported from another device is mapped through its
+	 * dma-buf, whose exporter knows how: offset 0. (6.1's GEM mmap
+	 * warns when an exporter's mmap leaves the mapping expandable, as
+	 * udmabuf's does.)
+	 */
+	ret = 0;
+	args->size = obj->size;
+	args->offset = 0;
+	if (!obj->import_attach) {
+		ret = drm_gem_create_mmap_offset(obj);
+		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
+	}
+
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+/* A buffer a job uses: @len bytes from @offset of it, mapped into the kernel */
+struct dummy_accel_bo_map {
+	struct drm_gem_object *obj;
+	struct iosys_map map;
+};
+
+/*
+ * Look up @handle and map it whole if it holds @len bytes from @offset:
+ * -ENOENT for an unknown handle, -EINVAL for a range outside the buffer.
+ */
+static int dummy_accel_bo_map(struct drm_file *file, u32 handle, u64 offset,
+			      u64 len, struct dummy_accel_bo_map *bo)
+{
+	struct dma_buf *dmabuf;
+	u64 end;
+	int ret;
+
+	bo->obj = drm_gem_object_lookup(file, handle);
+	if (!bo->obj)
+		return -ENOENT;
+
+	ret = -EINVAL;
+	if (check_add_overflow(offset, len, &end) || end > bo->obj->size)
+		goto err_put;
+
+	/*
+	 * The "hardware" is the CPU: it needs the buffer mapped into the
+	 * kernel. An imported buffer is mapped by its exporter, which not
+	 * every exporter can do (udmabuf of 6.1 cannot). It is asked
+	 * directly: through drm_gem_shmem_vmap(), 6.1 would hold the vmap
+	 * lock of the importing object while the exporter takes its own, of
+	 * the same lock class when both are shmem objects, as lockdep says.
+	 */
+	dmabuf = bo->obj->import_attach ? bo->obj->import_attach->dmabuf : NULL;
+	ret = -ENXIO;
+	if (dmabuf && !dmabuf->ops->vmap)
+		goto err_put;
+	if (dmabuf)
+		ret = dma_buf_vmap(dmabuf, &bo->map);
+	else
+		ret = drm_gem_shmem_vmap(to_drm_gem_shmem_obj(bo->obj), &bo->map);
+	if (ret)
+		goto err_put;
+	return 0;
+
+err_put:
+	drm_gem_object_put(bo->obj);
+	return ret;
+}
+
+static void dummy_accel_bo_unmap(struct dummy_accel_bo_map *bo)
+{
+	if (bo->obj->import_attach)
+		dma_buf_vunmap(bo->obj->import_attach->dmabuf, &bo->map);
+	else
+		drm_gem_shmem_vunmap(to_drm_gem_shmem_obj(bo->obj), &bo->map);
+	drm_gem_object_put(bo->obj);
+}
+
+/* The "hardware": reduce @count elements at byte @pos of @in with @op. */
+static u64 dummy_accel_run(const struct iosys_map *in, u64 pos, u32 count,
+			   u32 op)
 {
 	u32 buf[64];
 	u64 acc = op == DUMMY_ACCEL_OP_CRC32 ? U32_MAX : 0;
 	unsigned int i, n;
 
-	for (; count; count -= n, data += n) {
+	for (; count; count -= n, pos += n * sizeof(*buf)) {
 		n = min_t(u32, count, ARRAY_SIZE(buf));
-		if (copy_from_user(buf, data, n * sizeof(*buf)))
-			return -EFAULT;
+		iosys_map_memcpy_from(buf, in, pos, n * sizeof(*buf));
 
 		if (op == DUMMY_ACCEL_OP_CRC32) {
 			acc = crc32_le(acc, (u8 *)buf, n * sizeof(*buf));
@@ -136,8 +265,48 @@ static int dummy_accel_run(const u32 __user *data, u32 count, u32 op,
 			acc = op == DUMMY_ACCEL_OP_SUM ? acc + buf[i] : acc ^ buf[i];
 	}
 
-	*result = op == DUMMY_ACCEL_OP_CRC32 ? acc ^ U32_MAX : acc;
-	return 0;
+	return op == DUMMY_ACCEL_OP_CRC32 ? acc ^ U32_MAX : acc;
+}
+
+/* Map the job's buffers, run it, write its result: 0 or an error */
+static int dummy_accel_job(struct drm_file *file,
+			   struct drm_dummy_accel_submit *args)
+{
+	struct dummy_accel_bo_map in, out;
+	u64 pos;
+	int ret;
+
+	/* the first element's byte offset must fit in 64 bits */
+	if (args->in_offset > U64_MAX / sizeof(u32))
+		return -EINVAL;
+	pos = args->in_offset * sizeof(u32);
+
+	ret = dummy_accel_bo_map(file, args->in_handle, pos,
+				 (u64)args->count * sizeof(u32), &in);
+	if (ret)
+		return ret;
+
+	if (args->out_handle) {
+		ret = -EINVAL;
+		if (!IS_ALIGNED(args->out_offset, sizeof(u64)))
+			goto unmap_in;
+		ret = dummy_accel_bo_map(file, args->out_handle,
+					 args->out_offset, sizeof(u64), &out);
+		if (ret)
+			goto unmap_in;
+	}
+
+	args->result = dummy_accel_run(&in.map, pos, args->count, args->op);
+
+	if (args->out_handle) {
+		iosys_map_wr(&out.map, args->out_offset, u64, args->result);
+		dummy_accel_bo_unmap(&out);
+	}
+	ret = 0;
+
+unmap_in:
+	dummy_accel_bo_unmap(&in);
+	return ret;
 }
 
 static int dummy_accel_submit_ioctl(struct drm_device *drm, void *data,
@@ -156,8 +325,7 @@ static int dummy_accel_submit_ioctl(struct drm_device *drm, void *data,
 	if (!drm_dev_enter(drm, &idx))
 		return -ENODEV;
 
-	ret = dummy_accel_run(u64_to_user_ptr(args->data), args->count,
-			      args->op, &args->result);
+	ret = dummy_accel_job(file, args);
 	if (!ret) {
 		args->seqno = atomic64_inc_return(&to_dummy_accel(drm)->seqno);
 		atomic64_inc(&dfile->jobs_done);
@@ -195,6 +363,8 @@ static const struct drm_ioctl_desc dummy_accel_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_SUBMIT, dummy_accel_submit_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_RESET, dummy_accel_reset_ioctl,
 			  DRM_ROOT_ONLY),
+	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_BO_CREATE, dummy_accel_bo_create_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_BO_INFO, dummy_accel_bo_info_ioctl, 0),
 };
 
 static int dummy_accel_counters_show(struct seq_file *m, void *unused)
@@ -219,13 +389,23 @@ static void dummy_accel_debugfs_init(struct drm_minor *minor)
 				 minor->debugfs_root, minor);
 }
 
-/* mmap() fails with -ENODEV: the device has no GEM, so no buffers to map */
+/* mmap() maps a buffer at the offset BO_CREATE returned (drm_gem_mmap()) */
 DEFINE_DRM_ACCEL_FOPS(dummy_accel_fops);
 
 static const struct drm_driver dummy_accel_drm_driver = {
-	.driver_features	= DRIVER_COMPUTE_ACCEL,
+	.driver_features	= DRIVER_COMPUTE_ACCEL | DRIVER_GEM,
 	.open			= dummy_accel_open,
 	.postclose		= dummy_accel_postclose,
+	/*
+	 * PRIME, set member by member as 6.1 wants it: buffers are exported
+	 * as dma-bufs of the GEM core, and a dma-buf of another device or
+	 * driver is imported as a shmem object over its pages. No
+	 * dumb_create: dumb buffers are for displays.
+	 */
+	.prime_handle_to_fd	= drm_gem_prime_handle_to_fd,
+	.prime_fd_to_handle	= drm_gem_prime_fd_to_handle,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.gem_prime_mmap		= drm_gem_prime_mmap,
 	.ioctls			= dummy_accel_ioctls,
 	.num_ioctls		= ARRAY_SIZE(dummy_accel_ioctls),
 	.debugfs_init		= dummy_accel_debugfs_init,
@@ -328,3 +508,5 @@ module_exit(dummy_accel_exit);
 
 MODULE_DESCRIPTION(DRIVER_DESC);
 MODULE_LICENSE("GPL");
+/* dma_buf_vmap() of imported buffers */
+MODULE_IMPORT_NS(DMA_BUF);

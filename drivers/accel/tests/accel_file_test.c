@@ -2,7 +2,8 @@
 /*
  * Opening and closing accel nodes: the driver hooks, the drm_file,
  * unregistered, unplugged and exclusive opens, the open functions of DRM
- * and accel each refusing the other's nodes, and mmap without GEM.
+ * and accel each refusing the other's nodes, mmap without GEM, and the
+ * one address space the files of a device map buffers through.
  */
 
 #include <kunit/test.h>
@@ -17,7 +18,9 @@
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_vma_manager.h>
 
 #include "accel_kunit_helpers.h"
 
@@ -217,6 +220,89 @@ static void accel_test_mmap_without_gem(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (long)-ENODEV, (long)addr);
 }
 
+/* The test driver with GEM: shmem buffers mapped through the accel node */
+static const struct drm_driver accel_test_gem_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM,
+	.fops = &accel_test_fops,
+	.name = "accel_kunit_gem",
+	.desc = "accel core KUnit test device with GEM",
+	.date = "20261126",
+};
+
+/* Map a page of @f at @offset and write to it, so that a page is mapped there */
+static unsigned long accel_test_map_touch(struct kunit *test, struct file *f,
+					  u64 offset)
+{
+	unsigned long addr;
+	u32 one = 1;
+
+	addr = vm_mmap(f, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, offset);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr), "mmap: %ld", (long)addr);
+	KUNIT_ASSERT_EQ(test, 0UL, copy_to_user((void __user *)addr, &one, sizeof(one)));
+	return addr;
+}
+
+/* Has the test's address space a page mapped at @addr (a PFN mapping)? */
+static bool accel_test_mapped(unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	unsigned long pfn;
+	bool mapped;
+
+	mmap_read_lock(current->mm);
+	vma = find_vma(current->mm, addr);
+	mapped = vma && vma->vm_start <= addr && !follow_pfn(vma, addr, &pfn);
+	mmap_read_unlock(current->mm);
+	return mapped;
+}
+
+/*
+ * Every file of an accel device maps buffers through the device's one
+ * address space (accel_open() points f_mapping at it): a buffer unmapped
+ * there, as a driver does when it takes its pages away, is gone from the
+ * mappings of every file, not only of the file that made it.
+ */
+static void accel_test_mapping_zapped_for_every_file(struct kunit *test)
+{
+	struct drm_gem_shmem_object *shmem;
+	struct drm_device *dev;
+	unsigned long a1, a2;
+	struct file *f1, *f2;
+	u32 h1, h2;
+	int ret;
+
+	dev = accel_test_dev_alloc(test, &accel_test_gem_driver);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
+	ret = accel_test_attach_mm(test);
+	if (ret)
+		kunit_skip(test, "no user address space to map into (%d)", ret);
+	f1 = accel_test_open(test, dev->accel->index, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f1);
+	f2 = accel_test_open(test, dev->accel->index, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f2);
+
+	shmem = drm_gem_shmem_create(dev, PAGE_SIZE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, shmem);
+	ret = drm_gem_create_mmap_offset(&shmem->base);
+	if (!ret)
+		ret = drm_gem_handle_create(f1->private_data, &shmem->base, &h1);
+	if (!ret)
+		ret = drm_gem_handle_create(f2->private_data, &shmem->base, &h2);
+	/* the handles hold the buffer now; the files' release frees it */
+	drm_gem_object_put(&shmem->base);
+	KUNIT_ASSERT_EQ(test, 0, ret);
+
+	a1 = accel_test_map_touch(test, f1, drm_vma_node_offset_addr(&shmem->base.vma_node));
+	a2 = accel_test_map_touch(test, f2, drm_vma_node_offset_addr(&shmem->base.vma_node));
+	KUNIT_ASSERT_TRUE(test, accel_test_mapped(a1));
+	KUNIT_ASSERT_TRUE(test, accel_test_mapped(a2));
+
+	drm_vma_node_unmap(&shmem->base.vma_node, dev->anon_inode->i_mapping);
+	KUNIT_EXPECT_FALSE(test, accel_test_mapped(a1));
+	KUNIT_EXPECT_FALSE(test, accel_test_mapped(a2));
+}
+
 static struct kunit_case accel_file_cases[] = {
 	KUNIT_CASE(accel_test_open_calls_driver_open),
 	KUNIT_CASE(accel_test_open_unused_minor),
@@ -228,6 +314,7 @@ static struct kunit_case accel_file_cases[] = {
 	KUNIT_CASE(accel_test_accel_open_refuses_drm_node),
 	KUNIT_CASE(accel_test_fops_members),
 	KUNIT_CASE(accel_test_mmap_without_gem),
+	KUNIT_CASE(accel_test_mapping_zapped_for_every_file),
 	{}
 };
 

@@ -174,10 +174,43 @@ static void accel_test_ioctl_core_end(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EINVAL, accel_test_ioctl(f, DRM_IOWR(nr, u64)));
 }
 
+/* The test driver without its PRIME hooks, as a driver without buffers has */
+static const struct drm_driver accel_test_no_prime_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL,
+	.fops = &accel_test_fops,
+	.name = "accel_kunit_no_prime",
+	.desc = "accel core KUnit test device without PRIME",
+	.date = "20261126",
+};
+
+/*
+ * PRIME on an accel device whose driver does not support it: -EOPNOTSUPP,
+ * the error drm-uapi.rst gives an unsupported feature (a GPU's file gets
+ * 6.1's -ENOSYS).
+ */
+static void accel_test_ioctl_prime_unsupported(struct kunit *test)
+{
+	struct drm_device *dev;
+	struct file *f;
+
+	dev = accel_test_dev_alloc(test, &accel_test_no_prime_driver);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
+	f = accel_test_open(test, dev->accel->index, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	if (accel_test_attach_mm(test))
+		kunit_skip(test, "no user address space for the argument");
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			accel_test_ioctl_zeroed(test, f, DRM_IOCTL_PRIME_HANDLE_TO_FD));
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
+			accel_test_ioctl_zeroed(test, f, DRM_IOCTL_PRIME_FD_TO_HANDLE));
+}
+
 static struct kunit_case accel_ioctl_cases[] = {
 	KUNIT_CASE_PARAM(accel_test_ioctl_core, accel_test_ioctl_gen_params),
 	KUNIT_CASE(accel_test_ioctl_core_legacy),
 	KUNIT_CASE(accel_test_ioctl_core_end),
+	KUNIT_CASE(accel_test_ioctl_prime_unsupported),
 	{}
 };
 

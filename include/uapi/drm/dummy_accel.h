@@ -2,6 +2,13 @@
 /*
  * Userspace interface of dummy_accel, the reference compute accelerator
  * driver: a device without hardware that runs small jobs on the CPU.
+ *
+ * A client creates buffers (DRM_IOCTL_DUMMY_ACCEL_BO_CREATE), maps them
+ * with mmap() at the offset the creation returns, fills them, and submits
+ * jobs that name them by GEM handle (DRM_IOCTL_DUMMY_ACCEL_SUBMIT).
+ * Buffers are closed with DRM_IOCTL_GEM_CLOSE and shared with other files
+ * and devices as dma-bufs (DRM_IOCTL_PRIME_HANDLE_TO_FD and
+ * DRM_IOCTL_PRIME_FD_TO_HANDLE).
  */
 #ifndef _UAPI_DUMMY_ACCEL_H_
 #define _UAPI_DUMMY_ACCEL_H_
@@ -13,11 +20,13 @@ extern "C" {
 #endif
 
 /* Version of this interface, returned by DUMMY_ACCEL_PARAM_VERSION */
-#define DUMMY_ACCEL_INTERFACE_VERSION	1
+#define DUMMY_ACCEL_INTERFACE_VERSION	2
 
 #define DRM_DUMMY_ACCEL_GET_PARAM	0x00
 #define DRM_DUMMY_ACCEL_SUBMIT		0x01
 #define DRM_DUMMY_ACCEL_RESET		0x02
+#define DRM_DUMMY_ACCEL_BO_CREATE	0x03
+#define DRM_DUMMY_ACCEL_BO_INFO		0x04
 
 #define DRM_IOCTL_DUMMY_ACCEL_GET_PARAM \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_GET_PARAM, \
@@ -28,6 +37,12 @@ extern "C" {
 #define DRM_IOCTL_DUMMY_ACCEL_RESET \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_RESET, \
 		struct drm_dummy_accel_reset)
+#define DRM_IOCTL_DUMMY_ACCEL_BO_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_BO_CREATE, \
+		 struct drm_dummy_accel_bo_create)
+#define DRM_IOCTL_DUMMY_ACCEL_BO_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_BO_INFO, \
+		 struct drm_dummy_accel_bo_info)
 
 /* Parameters of DRM_IOCTL_DUMMY_ACCEL_GET_PARAM */
 /* DUMMY_ACCEL_INTERFACE_VERSION of the driver */
@@ -40,6 +55,10 @@ extern "C" {
 #define DUMMY_ACCEL_PARAM_JOBS_DONE	3
 /* the RAS report formats of the device, a mask of DUMMY_ACCEL_RAS_* */
 #define DUMMY_ACCEL_PARAM_RAS_FORMATS	4
+/* the largest buffer BO_CREATE makes, in bytes */
+#define DUMMY_ACCEL_PARAM_MAX_BO_SIZE	5
+/* what a buffer's size is rounded up to, in bytes (the page size) */
+#define DUMMY_ACCEL_PARAM_BO_ALIGNMENT	6
 
 /* RAS report formats */
 #define DUMMY_ACCEL_RAS_KV_U32		(1 << 0)	/* key-value pairs of __u32 */
@@ -69,27 +88,93 @@ struct drm_dummy_accel_get_param {
 #define DUMMY_ACCEL_OP_SUM		0
 /* exclusive or of the elements */
 #define DUMMY_ACCEL_OP_XOR		1
-/* CRC-32 of the buffer's bytes, as zlib's crc32() computes it */
+/* CRC-32 of the elements' bytes, as zlib's crc32() computes it */
 #define DUMMY_ACCEL_OP_CRC32		2
 
 /* The largest job, in elements (256 KiB) */
 #define DUMMY_ACCEL_MAX_ELEMENTS	65536
 
+/* The largest buffer, in bytes (64 MiB); DUMMY_ACCEL_PARAM_MAX_BO_SIZE */
+#define DUMMY_ACCEL_MAX_BO_SIZE		(64ULL << 20)
+
+/**
+ * struct drm_dummy_accel_bo_create - create a buffer
+ *
+ * Creates a buffer of @size bytes, rounded up to the page size
+ * (DUMMY_ACCEL_PARAM_BO_ALIGNMENT), filled with zeroes. The new handle
+ * names it in jobs; mmap() of the device file at @offset maps it. The
+ * buffer lives until its handle is closed (DRM_IOCTL_GEM_CLOSE, or the
+ * file's last close) and its last mapping and dma-buf are gone.
+ *
+ * Fails with -EINVAL for a @size of 0 or above DUMMY_ACCEL_MAX_BO_SIZE or
+ * non-zero @flags; with -ENOMEM when memory runs out; with -ENODEV once
+ * the device is unplugged.
+ */
+struct drm_dummy_accel_bo_create {
+	/** @size: [in] size in bytes, 1 to DUMMY_ACCEL_MAX_BO_SIZE */
+	__u64 size;
+	/** @flags: [in] must be zero */
+	__u32 flags;
+	/** @handle: [out] GEM handle of the buffer, never 0 */
+	__u32 handle;
+	/** @offset: [out] the offset to pass to mmap() to map the buffer */
+	__u64 offset;
+};
+
+/**
+ * struct drm_dummy_accel_bo_info - the size and mmap() offset of a buffer
+ *
+ * For any handle of the file: one BO_CREATE returned, or one that
+ * DRM_IOCTL_PRIME_FD_TO_HANDLE gave for a dma-buf. A buffer of this device
+ * (created here, or exported from here and imported again) is mapped with
+ * mmap() of the device file at @offset; a buffer imported from another
+ * device or driver gets @offset 0 and is mapped through its dma-buf fd.
+ *
+ * Fails with -EINVAL for non-zero @flags; with -ENOENT for a handle the
+ * file does not have; with -ENOMEM when memory runs out; with -ENODEV
+ * once the device is unplugged.
+ */
+struct drm_dummy_accel_bo_info {
+	/** @handle: [in] GEM handle of the buffer */
+	__u32 handle;
+	/** @flags: [in] must be zero */
+	__u32 flags;
+	/** @size: [out] size in bytes, a multiple of the page size */
+	__u64 size;
+	/** @offset: [out] the offset to pass to mmap(), or 0 (imported) */
+	__u64 offset;
+};
+
 /**
  * struct drm_dummy_accel_submit - run a job on the device
  *
- * The device reads @count elements of __u32 at @data and reduces them with
- * @op. Fails with -EINVAL for an unknown @op, non-zero @flags or @pad, or a
- * @count of 0 or above DUMMY_ACCEL_MAX_ELEMENTS; with -EFAULT when @data
- * cannot be read; with -ENODEV once the device is unplugged.
+ * The device reads @count elements of __u32 from the buffer @in_handle,
+ * starting at element @in_offset, and reduces them with @op. It returns
+ * the result in @result and, when @out_handle is not 0, also writes it as
+ * a __u64 at byte @out_offset of buffer @out_handle. Input and output may
+ * be the same buffer: the job reads all its input before it writes.
+ *
+ * Fails with -EINVAL for an unknown @op, non-zero @flags or @pad, a @count
+ * of 0 or above DUMMY_ACCEL_MAX_ELEMENTS, input elements outside the input
+ * buffer, or an @out_offset that is not a multiple of 8 or leaves no room
+ * for the result; with -ENOENT for a handle the file does not have; with
+ * -ENXIO for a buffer imported from a dma-buf whose exporter cannot map it
+ * into the kernel (the device reads buffers through the CPU); with
+ * -ENODEV once the device is unplugged.
  */
 struct drm_dummy_accel_submit {
-	/** @data: [in] user pointer to the elements */
-	__u64 data;
+	/** @in_handle: [in] the buffer the elements are read from */
+	__u32 in_handle;
 	/** @count: [in] number of elements, 1 to DUMMY_ACCEL_MAX_ELEMENTS */
 	__u32 count;
+	/** @in_offset: [in] index of the first element in the input buffer */
+	__u64 in_offset;
+	/** @out_handle: [in] the buffer the result is written to, or 0 */
+	__u32 out_handle;
 	/** @op: [in] the operation, DUMMY_ACCEL_OP_* */
 	__u32 op;
+	/** @out_offset: [in] byte offset of the result, a multiple of 8 */
+	__u64 out_offset;
 	/** @flags: [in] must be zero */
 	__u32 flags;
 	/** @pad: [in] must be zero */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the accel selftests: finding the dummy_accel device,
- * reading sysfs, DRM_IOCTL_VERSION the way libdrm calls it, and checking
- * the kernel log and kmemleak for reports.
+ * reading sysfs, DRM_IOCTL_VERSION the way libdrm calls it, dummy_accel's
+ * buffers and jobs, and checking the kernel log and kmemleak for reports.
  */
 #ifndef ACCEL_UTIL_H
 #define ACCEL_UTIL_H
@@ -12,15 +12,18 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <drm/drm.h>
+#include <drm/dummy_accel.h>
 
 #define ACCEL_MAJOR	261
 #define ACCEL_MINORS	256
@@ -46,6 +49,96 @@ static inline unsigned int accel_seed(void)
 	const char *s = getenv("SEED");
 
 	return s && *s ? strtoul(s, NULL, 0) : (unsigned int)time(NULL);
+}
+
+/* The longest a timed loop may run: 300 s (make matrix's debug guest asks 180) */
+#define ACCEL_STRESS_MAX_SECONDS	300
+
+/*
+ * The time bound of a timed loop: $STRESS_SECONDS (1..300), or @dflt
+ * when unset. The stress programs run that long; the module and drm.ko
+ * cycles end at it or at their own bound, whichever comes first.
+ */
+static inline int accel_stress_seconds(int dflt)
+{
+	const char *s = getenv("STRESS_SECONDS");
+	int n = s && *s ? atoi(s) : dflt;
+
+	return n < 1 ? 1 : n > ACCEL_STRESS_MAX_SECONDS ? ACCEL_STRESS_MAX_SECONDS : n;
+}
+
+/* A loop's own bound of @own seconds, or $STRESS_SECONDS when shorter */
+static inline int accel_time_bound(int own)
+{
+	int n = accel_stress_seconds(own);
+
+	return n < own ? n : own;
+}
+
+/* A dummy_accel buffer: its handle, size, mmap() offset and mapping */
+struct accel_bo {
+	uint32_t handle;
+	uint64_t size;
+	uint64_t offset;
+	void *map;
+};
+
+/* DRM_IOCTL_GEM_CLOSE of @handle; 0 or -errno */
+static inline int accel_gem_close(int fd, uint32_t handle)
+{
+	struct drm_gem_close c = { .handle = handle };
+
+	return ioctl(fd, DRM_IOCTL_GEM_CLOSE, &c) ? -errno : 0;
+}
+
+/* Create a buffer of @size bytes on @fd and map it read-write; 0 or -errno */
+static inline int accel_bo_new(int fd, uint64_t size, struct accel_bo *bo)
+{
+	struct drm_dummy_accel_bo_create c = { .size = size };
+	int err;
+
+	memset(bo, 0, sizeof(*bo));
+	if (ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_BO_CREATE, &c))
+		return -errno;
+	bo->handle = c.handle;
+	bo->size = size;
+	bo->offset = c.offset;
+	bo->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, c.offset);
+	if (bo->map != MAP_FAILED)
+		return 0;
+	err = -errno;
+	accel_gem_close(fd, c.handle);
+	return err;
+}
+
+/* Unmap @bo and close its handle; 0 or -errno of the close */
+static inline int accel_bo_free(int fd, struct accel_bo *bo)
+{
+	munmap(bo->map, bo->size);
+	return accel_gem_close(fd, bo->handle);
+}
+
+/*
+ * Run @op over the @n elements @vals on @fd as a client does: a buffer
+ * created, mapped, filled, named in @job (whose other inputs the caller
+ * set) and closed. 0 or -errno of the first step that failed.
+ */
+static inline int accel_submit_values(int fd, uint32_t op, const uint32_t *vals,
+				      uint32_t n, struct drm_dummy_accel_submit *job)
+{
+	struct accel_bo bo;
+	int err;
+
+	err = accel_bo_new(fd, n ? n * sizeof(*vals) : 4, &bo);
+	if (err)
+		return err;
+	memcpy(bo.map, vals, n * sizeof(*vals));
+	job->in_handle = bo.handle;
+	job->count = n;
+	job->op = op;
+	err = ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, job) ? -errno : 0;
+	accel_bo_free(fd, &bo);
+	return err;
 }
 
 /* Run a shell command made with printf's @fmt; system()'s status. */
@@ -201,8 +294,37 @@ static inline int accel_driver_name(int fd, char *name, size_t len)
 }
 
 /*
+ * Has kernel log line @msg a stack frame of DRM, of the accel core or of
+ * dummy_accel ("drm_ioctl+0x12/0x30")?
+ */
+static inline int accel_names_ours(const char *msg)
+{
+	static const char * const prefix[] = { "drm_", "accel_", "dummy_accel_", NULL };
+	const char *p, *end;
+	int i;
+
+	for (i = 0; prefix[i]; i++) {
+		for (p = strstr(msg, prefix[i]); p; p = strstr(p + 1, prefix[i])) {
+			/* the start of a name, not its middle */
+			if (p > msg && (p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+					(p[-1] >= '0' && p[-1] <= '9')))
+				continue;
+			for (end = p; *end == '_' || (*end >= 'a' && *end <= 'z') ||
+			     (*end >= '0' && *end <= '9'); end++)
+				;
+			if (!strncmp(end, "+0x", 3))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Number of records of the kernel log that report a bug (BUG, WARNING,
- * Oops, KASAN, leaks); -1 if the log cannot be read.
+ * Oops, KASAN, leaks); -1 if the log cannot be read. A KCSAN report
+ * (from "BUG: KCSAN:" to its closing line of "=") counts only if a line
+ * of it names DRM, accel or dummy_accel code: a KCSAN kernel finds the
+ * base kernel's own data races too, as make's boot check knows.
  */
 static inline int accel_kernel_reports(void)
 {
@@ -211,6 +333,8 @@ static inline int accel_kernel_reports(void)
 		NULL
 	};
 	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC), n = 0;
+	int kcsan = 0, ours = 0;
+	const char *msg;
 	char rec[8192];
 	ssize_t len;
 	int i;
@@ -225,13 +349,31 @@ static inline int accel_kernel_reports(void)
 		if (len <= 0)
 			break;
 		rec[len] = '\0';
+		/* a record is "prefix;message" */
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		if (kcsan) {
+			ours |= accel_names_ours(msg);
+			if (msg[0] == '=') {
+				n += ours;
+				kcsan = 0;
+			}
+			continue;
+		}
+		if (strstr(msg, "BUG: KCSAN:")) {
+			kcsan = 1;
+			ours = accel_names_ours(msg);
+			continue;
+		}
 		for (i = 0; report[i]; i++) {
-			if (strstr(rec, report[i])) {
+			if (strstr(msg, report[i])) {
 				n++;
 				break;
 			}
 		}
 	}
+	/* a report cut short by the end of the log */
+	n += kcsan && ours;
 	/* the end of the log reads as EAGAIN */
 	if (len < 0 && errno != EAGAIN)
 		n = -1;
