@@ -299,7 +299,7 @@ take_lock() {
 
 # The configurations (NAME:ARCH), besides the UML build, in which make
 # series --check and make lint compile single objects
-SHADOW_BUILDS="uml-noaccel:um x86_64:x86_64"
+SHADOW_BUILDS="uml-noaccel:um x86_64:x86_64 kunit-debug:um"
 
 # shadow_build NAME: print $STATE/build-series-NAME, a build directory
 # with the .config of build NAME (copied again when that changed), so that

@@ -77,8 +77,9 @@ tally "kernel-doc on the changed files: no new warning, $(wc -l <"$LINT/kdoc-add
 # sparse (C=2 checks every file named, rebuilt or not) and W=1 over every
 # C file of drivers/accel and the DRM objects the series changes, each in
 # the builds that compile it: the UML kernel (core, dummy_accel, the
-# KUnit module), the DRM_ACCEL=n one (accel_disabled_test.c) and the
-# x86_64 guest (accel_compat_test.c, drm_ioc32.c: CONFIG_COMPAT). The objects are named
+# KUnit module), the DRM_ACCEL=n one (accel_disabled_test.c), the
+# x86_64 guest (accel_compat_test.c, drm_ioc32.c: CONFIG_COMPAT) and the
+# KUnit debug configuration (dummy_accel_test.c). The objects are named
 # one by one: a directory target would skip the modules in it.
 ours=$(cd "$TOP" && ls drivers/accel/*.c drivers/accel/*/*.c)
 # objs_in BUILD FILES...: the objects of FILES that BUILD compiles
@@ -127,8 +128,17 @@ comm -23 "$LINT/sparse-w1.txt" "$LINT/sparse-w1-base.txt" >"$LINT/sparse-w1-new.
 # DRM file the configurations build: a gate that checked nothing passes
 # nothing
 checked=$(cat "$LINT"/make-build-{uml,series-uml-noaccel,series-x86_64}.log 2>/dev/null | sed -n 's/^  CHECK *//p' | sort -u)
+# a file another #includes (dummy_accel's KUnit suite) is checked with it
+# in the one configuration that enables it, the KUnit debug one
+in_debug=$(sed -n 's/^  CHECK *//p' "$LINT/make-build-series-kunit-debug.log" 2>/dev/null | sort -u)
 for f in $ours ${objs//.o/.c}; do
-	grep -q -- "/$f\$" <<<"$checked" || echo "sparse did not check $f"
+	inc=$(grep -lx "#include \"${f##*/}\"" "$TOP/${f%/*}"/*.c 2>/dev/null | head -n1 || :)
+	if [ -n "$inc" ]; then
+		grep -q -- "/${f%/*}/${inc##*/}\$" <<<"$in_debug" ||
+			echo "sparse did not check $f (in ${inc##*/}, kunit-debug)"
+	else
+		grep -q -- "/$f\$" <<<"$checked" || echo "sparse did not check $f"
+	fi
 done >>"$LINT/sparse-w1-new.txt"
 tally "sparse C=2 and W=1 on drivers/accel and the changed DRM files ($(wc -l <<<"$checked") files checked): no new warning" \
 	"$([ -s "$LINT/sparse-w1-new.txt" ] && echo fail || echo pass)" "$LINT/sparse-w1-new.txt"

@@ -13,8 +13,9 @@
 # configuration; boot: the kselftests in the booted UML kernel, any "not
 # ok" or a kernel report), and the tree is put back. Prints a table:
 # mutant, caught by, time; exits non-zero if a mutant survived. The layers:
-# kunit (main configuration, UML), kunit-x86_64 (x86_64 under QEMU, with
-# 32-bit compat), boot (the kselftests in UML) and boot-x86_64 (the
+# kunit (main configuration, UML), kunit-debug (the debug configuration,
+# the only one with dummy_accel's own suite), kunit-x86_64 (x86_64 under
+# QEMU, with 32-bit compat), boot (the kselftests in UML) and boot-x86_64 (the
 # kselftests 64- and 32-bit in the x86_64 SMP guest). Slow: not part of
 # make check.
 source "$(dirname "$0")/lib.sh"
@@ -65,6 +66,15 @@ kunit_failures() {
 # layer_kunit NAME: the main configuration, as make check runs it
 layer_kunit() {
 	kunit_failures "$1" build-kunit --kunitconfig=drivers/accel
+}
+
+# layer_kunit_debug NAME: the debug configuration with dummy_accel and its
+# suite built in, as make check runs it
+layer_kunit_debug() {
+	local args
+	read -r -a args <<<"$(builtin_kconfig_args)"
+	kunit_failures "$1" build-kunit-debug "${args[@]}" --kunitconfig=drivers/accel \
+		--kunitconfig=drivers/accel/tests/debug.kunitconfig
 }
 
 # layer_kunit_x86_64 NAME: x86_64 under QEMU with compat, as make check

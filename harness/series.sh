@@ -62,20 +62,32 @@ trap restore EXIT
 
 # object FILE.c: compile FILE.c's object in the UML build, or else alone
 # in a build configured like the DRM_ACCEL=n one (uml-noaccel, the only one
-# with accel_disabled_test.o) or the x86_64 guest (the only one with
-# CONFIG_COMPAT, for drm_ioc32.o), in directories of their own so that
-# those builds are left as they are; it must be newer than the patch
+# with accel_disabled_test.o), the x86_64 guest (the only one with
+# CONFIG_COMPAT, for drm_ioc32.o) or the KUnit debug configuration (the
+# only one with dummy_accel's suite), in directories of their own so that
+# those builds are left as they are; it must be newer than the patch. A
+# file another one of its directory #includes (a driver's KUnit suite) is
+# compiled in that one's object, whose dependencies must name it.
 object() {
-	local o=${1%.c}.o k arch d
-	[ "$STATE/build-uml/$o" -nt "$STATE/series-check.stamp" ] && return 0
+	local o=${1%.c}.o k arch d inc
+	inc=$(grep -lx "#include \"${1##*/}\"" "$TREE/${1%/*}"/*.c 2>/dev/null | head -n1 || :)
+	[ -z "$inc" ] || o=${1%/*}/$(basename "${inc%.c}").o
+	compiled_in "$STATE/build-uml" "$o" "$1" && return 0
 	for k in $SHADOW_BUILDS; do
 		arch=${k#*:}
 		d=$(shadow_build "${k%:*}") || continue
 		make -C "$TREE" ARCH=$arch O="$d" CC="ccache gcc" -j"$JOBS" \
 			olddefconfig "$o" >>"$LOG" 2>&1 || continue
-		[ "$d/$o" -nt "$STATE/series-check.stamp" ] && return 0
+		compiled_in "$d" "$o" "$1" && return 0
 	done
 	die "$(basename "$p") adds or changes $1, which no build compiled (see $LOG)"
+}
+
+# compiled_in BUILD OBJECT FILE.c: BUILD compiled OBJECT after the patch,
+# from FILE.c (kbuild's .OBJECT.cmd lists the sources it read)
+compiled_in() {
+	[ "$1/$2" -nt "$STATE/series-check.stamp" ] &&
+		grep -qF "$3" "$1/${2%/*}/.${2##*/}.cmd"
 }
 
 # built_what PATCH: build what the patch at HEAD adds beyond the kernel,

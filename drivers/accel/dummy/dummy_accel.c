@@ -138,10 +138,14 @@ static int dummy_accel_bo_create_ioctl(struct drm_device *drm, void *data,
 	if (args->flags || !args->size || args->size > DUMMY_ACCEL_MAX_BO_SIZE)
 		return -EINVAL;
 
-	/* the size is rounded up to pages; the pages come at first use */
+	/*
+	 * The size is rounded up to pages; the pages come at first use.
+	 * shmem reports an inode it could not allocate as -ENOSPC: that is
+	 * the kernel out of memory, which drm-uapi.rst says is -ENOMEM.
+	 */
 	shmem = drm_gem_shmem_create(drm, args->size);
 	if (IS_ERR(shmem))
-		return PTR_ERR(shmem);
+		return PTR_ERR(shmem) == -ENOSPC ? -ENOMEM : PTR_ERR(shmem);
 
 	ret = drm_gem_create_mmap_offset(&shmem->base);
 	if (!ret)
@@ -510,3 +514,7 @@ MODULE_DESCRIPTION(DRIVER_DESC);
 MODULE_LICENSE("GPL");
 /* dma_buf_vmap() of imported buffers */
 MODULE_IMPORT_NS(DMA_BUF);
+
+#if IS_ENABLED(CONFIG_DRM_ACCEL_DUMMY_KUNIT_TEST)
+#include "dummy_accel_test.c"
+#endif

@@ -992,6 +992,113 @@ TEST_F(accel, bo_handle_errors)
 	EXPECT_EQ(ENOENT, errno);
 }
 
+/*
+ * One step of the sweep below, run with an allocation failing: BO_CREATE
+ * of a page (closed again when it worked) or a job on buffer @arg.
+ * 0 or -errno.
+ */
+static int step_bo_create(int fd, uint32_t arg)
+{
+	struct drm_dummy_accel_bo_create c = { .size = 4096 };
+
+	(void)arg;
+	if (ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_BO_CREATE, &c))
+		return -errno;
+	return accel_gem_close(fd, c.handle);
+}
+
+static int step_submit(int fd, uint32_t arg)
+{
+	struct drm_dummy_accel_submit job = { .count = 1, .in_handle = arg };
+
+	return ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job) ? -errno : 0;
+}
+
+struct sweep {
+	int failures;	/* runs that failed as they should */
+	int wrong;	/* runs that failed with another error */
+	int first_wrong;
+	int swallowed;	/* runs that reached the failure and worked */
+	int allocations;
+};
+
+/*
+ * Run @step once for n = 1, 2, ... with the nth slab allocation of this
+ * thread failing, until a run makes fewer than n allocations. failslab's
+ * knobs must let it fail GFP_KERNEL allocations.
+ */
+static void sweep_allocations(int fd, int (*step)(int fd, uint32_t arg),
+			      uint32_t arg, struct sweep *s)
+{
+	int nth, fail, left, ret;
+
+	memset(s, 0, sizeof(*s));
+	for (nth = 1; nth < 1000; nth++) {
+		fail = accel_fail_nth_arm(nth);
+		if (fail < 0)
+			break;
+		ret = step(fd, arg);
+		left = accel_fail_nth_disarm(fail);
+		if (left)
+			break;
+		if (!ret)
+			s->swallowed++;
+		else if (ret == -ENOMEM)
+			s->failures++;
+		else if (!s->wrong++)
+			s->first_wrong = ret;
+	}
+	s->allocations = nth - 1;
+}
+
+/*
+ * Every slab allocation of BO_CREATE and SUBMIT failed in turn: the ioctl
+ * fails with ENOMEM, as drm-uapi.rst asks for "simply running out of
+ * kernel/system memory", or carries on without what it could not have
+ * (kmemleak falls back to its pool, say). No handle is left behind: the
+ * next buffer gets handle 1 again.
+ */
+TEST_F(accel, bo_ioctls_with_each_allocation_failing)
+{
+	char ignore_gfp_wait[8], verbose[16];
+	struct sweep create = { 0 }, submit = { 0 };
+	struct accel_bo bo;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	if (!accel_debugfs_mounted())
+		SKIP(return, NO_DEBUGFS);
+	if (access(ACCEL_FAIL_NTH, W_OK) ||
+	    accel_read_line(ACCEL_FAILSLAB "ignore-gfp-wait", ignore_gfp_wait,
+			    sizeof(ignore_gfp_wait)) ||
+	    accel_read_line(ACCEL_FAILSLAB "verbose", verbose, sizeof(verbose)))
+		SKIP(return, "needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS");
+	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &bo));
+	EXPECT_EQ(1, bo.handle);
+
+	/* fail GFP_KERNEL allocations too, without a stack dump each */
+	ASSERT_EQ(0, accel_write_str(ACCEL_FAILSLAB "ignore-gfp-wait", "N"));
+	if (accel_write_str(ACCEL_FAILSLAB "verbose", "0") == 0) {
+		sweep_allocations(self->fd, step_bo_create, 0, &create);
+		sweep_allocations(self->fd, step_submit, bo.handle, &submit);
+	}
+	ASSERT_EQ(0, accel_failslab_restore(ignore_gfp_wait, verbose));
+
+	TH_LOG("BO_CREATE: %d allocations, %d failed it, %d swallowed",
+	       create.allocations, create.failures, create.swallowed);
+	TH_LOG("SUBMIT: %d allocations, %d failed it, %d swallowed",
+	       submit.allocations, submit.failures, submit.swallowed);
+	EXPECT_LT(0, create.failures);
+	EXPECT_EQ(0, create.wrong) TH_LOG("BO_CREATE failed with %s",
+					  strerror(-create.first_wrong));
+	EXPECT_EQ(0, submit.wrong) TH_LOG("SUBMIT failed with %s",
+					  strerror(-submit.first_wrong));
+	EXPECT_EQ(0, accel_bo_free(self->fd, &bo));
+	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &bo));
+	EXPECT_EQ(1, bo.handle);
+	EXPECT_EQ(0, accel_bo_free(self->fd, &bo));
+}
+
 /* A mapping keeps its buffer: the handle closed, the data stays until munmap(). */
 TEST_F(accel, mapping_outlives_handle)
 {

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit tests of dummy_accel's own paths: buffers created, looked up and
+ * freed through the driver's ioctl functions, the range checks a job makes
+ * before it maps its buffers, and the "hardware" itself. Included at the
+ * end of dummy_accel.c, whose static functions they call.
+ *
+ * Each test registers a device of the driver under a root device of its
+ * own and opens the device's node through a char device node on a private
+ * ramfs, as open(2) would: the ioctl functions get a real struct drm_file.
+ */
+
+#include <kunit/test.h>
+#include <linux/cred.h>
+#include <linux/device.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mount.h>
+#include <linux/namei.h>
+
+/* What a test made; dummy_accel_test_exit() undoes it, in reverse. */
+struct dummy_accel_test {
+	struct device *parent;
+	struct dummy_accel_device *adev;
+	struct vfsmount *mnt;
+	struct file *filp;
+	struct drm_file *file;
+};
+
+/* Open the node of the test's device through a char device node on ramfs */
+static struct file *dummy_accel_test_open(struct dummy_accel_test *t)
+{
+	struct dentry *root = t->mnt->mnt_root, *dentry;
+	dev_t devt = MKDEV(ACCEL_MAJOR, t->adev->drm.accel->index);
+	struct path path = { .mnt = t->mnt };
+	struct file *filp;
+	int ret = 0;
+
+	inode_lock(d_inode(root));
+	dentry = lookup_one_len("accel", root, strlen("accel"));
+	if (!IS_ERR(dentry))
+		ret = vfs_mknod(&init_user_ns, d_inode(root), dentry,
+				S_IFCHR | 0600, devt);
+	inode_unlock(d_inode(root));
+	if (IS_ERR(dentry))
+		return ERR_CAST(dentry);
+	if (ret) {
+		dput(dentry);
+		return ERR_PTR(ret);
+	}
+
+	path.dentry = dentry;
+	filp = dentry_open(&path, O_RDWR, current_cred());
+	dput(dentry);
+	return filp;
+}
+
+static int dummy_accel_test_init(struct kunit *test)
+{
+	struct file_system_type *ramfs;
+	struct dummy_accel_test *t;
+
+	t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	test->priv = t;
+
+	t->parent = root_device_register("dummy_accel_test");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->parent);
+	t->adev = devm_drm_dev_alloc(t->parent, &dummy_accel_drm_driver,
+				     struct dummy_accel_device, drm);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->adev);
+	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(&t->adev->drm, 0));
+
+	ramfs = get_fs_type("ramfs");
+	KUNIT_ASSERT_NOT_NULL(test, ramfs);
+	t->mnt = vfs_kern_mount(ramfs, 0, "ramfs", NULL);
+	module_put(ramfs->owner);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->mnt);
+
+	t->filp = dummy_accel_test_open(t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->filp);
+	t->file = t->filp->private_data;
+	return 0;
+}
+
+/*
+ * KUnit runs tests in a kthread, where __fput_sync() may release the file
+ * at once: its buffers are gone before the device is.
+ */
+static void dummy_accel_test_exit(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+
+	if (!t)
+		return;
+	if (!IS_ERR_OR_NULL(t->filp))
+		__fput_sync(t->filp);
+	if (!IS_ERR_OR_NULL(t->mnt))
+		kern_unmount(t->mnt);
+	if (!IS_ERR_OR_NULL(t->adev) && !drm_dev_is_unplugged(&t->adev->drm))
+		drm_dev_unplug(&t->adev->drm);
+	if (!IS_ERR_OR_NULL(t->parent))
+		root_device_unregister(t->parent);
+}
+
+/* BO_CREATE of @size: 0 or -errno, the handle in *@handle */
+static int dummy_accel_test_bo_create(struct kunit *test, u64 size,
+				      u32 *handle)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_bo_create args = { .size = size };
+	int ret;
+
+	ret = dummy_accel_bo_create_ioctl(&t->adev->drm, &args, t->file);
+	*handle = args.handle;
+	return ret;
+}
+
+/* A buffer is a page-rounded shmem object that BO_INFO finds again */
+static void dummy_accel_test_bo_create_rounds_up(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_bo_create args = { .size = 1 };
+	struct drm_dummy_accel_bo_info info = { 0 };
+	struct drm_gem_object *obj;
+
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_bo_create_ioctl(&t->adev->drm, &args, t->file));
+	KUNIT_EXPECT_EQ(test, 1, args.handle);
+
+	obj = drm_gem_object_lookup(t->file, args.handle);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	KUNIT_EXPECT_EQ(test, PAGE_SIZE, obj->size);
+	KUNIT_EXPECT_EQ(test, drm_vma_node_offset_addr(&obj->vma_node), args.offset);
+	KUNIT_EXPECT_NE(test, 0, args.offset);
+	/* the handle's reference and the lookup's: the ioctl kept none */
+	KUNIT_EXPECT_EQ(test, 2, kref_read(&obj->refcount));
+
+	info.handle = args.handle;
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_bo_info_ioctl(&t->adev->drm, &info, t->file));
+	KUNIT_EXPECT_EQ(test, PAGE_SIZE, info.size);
+	KUNIT_EXPECT_EQ(test, args.offset, info.offset);
+	drm_gem_object_put(obj);
+}
+
+/* Refused sizes and flags make no handle */
+static void dummy_accel_test_bo_create_refused(struct kunit *test)
+{
+	static const struct {
+		u64 size;
+		u32 flags;
+	} bad[] = {
+		{ 0, 0 },
+		{ DUMMY_ACCEL_MAX_BO_SIZE + 1, 0 },
+		/* rounded up to pages this would wrap to 0 */
+		{ U64_MAX, 0 },
+		{ U64_MAX - PAGE_SIZE + 2, 0 },
+		{ PAGE_SIZE, 1 },
+		{ PAGE_SIZE, BIT(31) },
+	};
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_bo_create args;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		args = (struct drm_dummy_accel_bo_create){
+			.size = bad[i].size, .flags = bad[i].flags,
+		};
+		KUNIT_EXPECT_EQ_MSG(test, -EINVAL,
+				    dummy_accel_bo_create_ioctl(&t->adev->drm, &args, t->file),
+				    "size %llu flags %#x", bad[i].size, bad[i].flags);
+		KUNIT_EXPECT_EQ(test, 0, args.handle);
+	}
+	KUNIT_EXPECT_TRUE(test, idr_is_empty(&t->file->object_idr));
+}
+
+/* Closing the last handle drops the file's reference; lookups fail after */
+static void dummy_accel_test_bo_freed_with_handle(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_bo_info info = { 0 };
+	struct dummy_accel_bo_map bo;
+	struct drm_gem_object *obj;
+	u32 handle;
+
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &handle));
+	obj = drm_gem_object_lookup(t->file, handle);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+
+	KUNIT_EXPECT_EQ(test, 0, drm_gem_handle_delete(t->file, handle));
+	KUNIT_EXPECT_EQ(test, 0, obj->handle_count);
+	KUNIT_EXPECT_EQ(test, 1, kref_read(&obj->refcount));
+	info.handle = handle;
+	KUNIT_EXPECT_EQ(test, -ENOENT, dummy_accel_bo_info_ioctl(&t->adev->drm, &info, t->file));
+	KUNIT_EXPECT_EQ(test, -ENOENT, dummy_accel_bo_map(t->file, handle, 0, 4, &bo));
+	/* the last reference: the object is freed here */
+	drm_gem_object_put(obj);
+}
+
+/*
+ * dummy_accel_bo_map() maps a buffer only for a range inside it, offset
+ * plus length checked for overflow; a failure keeps no reference.
+ */
+static void dummy_accel_test_bo_map_ranges(struct kunit *test)
+{
+	static const struct {
+		u64 offset;
+		u64 len;
+		int ret;
+	} ranges[] = {
+		{ 0, PAGE_SIZE, 0 },
+		{ PAGE_SIZE, 0, 0 },
+		{ PAGE_SIZE - 8, 8, 0 },
+		{ PAGE_SIZE - 4, 8, -EINVAL },
+		{ PAGE_SIZE + 1, 0, -EINVAL },
+		{ 0, PAGE_SIZE + 1, -EINVAL },
+		/* offset + length wraps to a small number */
+		{ U64_MAX, 2, -EINVAL },
+		{ 8, U64_MAX, -EINVAL },
+		{ U64_MAX, U64_MAX, -EINVAL },
+	};
+	struct dummy_accel_test *t = test->priv;
+	struct dummy_accel_bo_map bo;
+	struct drm_gem_object *obj;
+	unsigned int i, refs;
+	u32 handle;
+	int ret;
+
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &handle));
+	obj = drm_gem_object_lookup(t->file, handle);
+	KUNIT_ASSERT_NOT_NULL(test, obj);
+	refs = kref_read(&obj->refcount);
+
+	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
+		ret = dummy_accel_bo_map(t->file, handle, ranges[i].offset,
+					 ranges[i].len, &bo);
+		KUNIT_EXPECT_EQ_MSG(test, ranges[i].ret, ret, "offset %llu length %llu",
+				    ranges[i].offset, ranges[i].len);
+		if (!ret) {
+			KUNIT_EXPECT_PTR_EQ(test, obj, bo.obj);
+			KUNIT_EXPECT_FALSE(test, iosys_map_is_null(&bo.map));
+			dummy_accel_bo_unmap(&bo);
+		}
+		KUNIT_EXPECT_EQ(test, refs, kref_read(&obj->refcount));
+	}
+	KUNIT_EXPECT_EQ(test, -ENOENT, dummy_accel_bo_map(t->file, handle + 1, 0, 0, &bo));
+	KUNIT_EXPECT_EQ(test, -ENOENT, dummy_accel_bo_map(t->file, 0, 0, 0, &bo));
+	KUNIT_EXPECT_EQ(test, refs, kref_read(&obj->refcount));
+	drm_gem_object_put(obj);
+}
+
+/* SUBMIT of @args through the driver's ioctl function: 0 or -errno */
+static int dummy_accel_test_job(struct kunit *test,
+				struct drm_dummy_accel_submit *args)
+{
+	struct dummy_accel_test *t = test->priv;
+
+	return dummy_accel_submit_ioctl(&t->adev->drm, args, t->file);
+}
+
+/*
+ * The element offset of a job is checked before it becomes a byte offset
+ * (times 4) and again with the count against the buffer; the output
+ * offset must be aligned and inside its buffer, where the result lands.
+ */
+static void dummy_accel_test_job_ranges(struct kunit *test)
+{
+	const u64 elems = PAGE_SIZE / sizeof(u32);
+	struct drm_dummy_accel_submit args;
+	struct dummy_accel_bo_map bo;
+	struct dummy_accel_test *t = test->priv;
+	u32 in, out;
+	u64 i;
+
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &in));
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &out));
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_bo_map(t->file, in, 0, PAGE_SIZE, &bo));
+	for (i = 0; i < elems; i++)
+		iosys_map_wr(&bo.map, i * sizeof(u32), u32, i + 1);
+	dummy_accel_bo_unmap(&bo);
+
+	args = (struct drm_dummy_accel_submit){ .in_handle = in, .count = 1,
+						.in_offset = U64_MAX / sizeof(u32) + 1 };
+	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_job(test, &args));
+	args.in_offset = U64_MAX / sizeof(u32);
+	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_job(test, &args));
+	args.in_offset = elems;
+	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_job(test, &args));
+	args.in_offset = elems - 1;
+	args.count = 2;
+	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_job(test, &args));
+	KUNIT_EXPECT_EQ(test, 0, args.seqno);
+
+	/* the last element: its value is its position */
+	args.count = 1;
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_job(test, &args));
+	KUNIT_EXPECT_EQ(test, elems, args.result);
+	KUNIT_EXPECT_EQ(test, 1, args.seqno);
+
+	args.in_offset = 0;
+	args.count = elems;
+	args.out_handle = out;
+	args.out_offset = 4;
+	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_job(test, &args));
+	args.out_offset = PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_job(test, &args));
+	args.out_offset = U64_MAX - 7;
+	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_job(test, &args));
+	args.out_handle = out + 1;
+	args.out_offset = 0;
+	KUNIT_EXPECT_EQ(test, -ENOENT, dummy_accel_test_job(test, &args));
+
+	args.out_handle = out;
+	args.out_offset = PAGE_SIZE - sizeof(u64);
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_job(test, &args));
+	KUNIT_EXPECT_EQ(test, elems * (elems + 1) / 2, args.result);
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_bo_map(t->file, out, 0, PAGE_SIZE, &bo));
+	KUNIT_EXPECT_EQ(test, args.result, iosys_map_rd(&bo.map, args.out_offset, u64));
+	dummy_accel_bo_unmap(&bo);
+}
+
+/* The "hardware": each operation over 130 elements, more than one chunk */
+static void dummy_accel_test_run_ops(struct kunit *test)
+{
+	struct iosys_map map;
+	u32 *vals;
+	unsigned int i;
+
+	vals = kunit_kcalloc(test, 130, sizeof(*vals), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vals);
+	iosys_map_set_vaddr(&map, vals);
+
+	KUNIT_EXPECT_EQ(test, 0x2144df1c, dummy_accel_run(&map, 0, 1, DUMMY_ACCEL_OP_CRC32));
+	for (i = 0; i < 130; i++)
+		vals[i] = i + 1;
+	KUNIT_EXPECT_EQ(test, 130 * 131 / 2, dummy_accel_run(&map, 0, 130, DUMMY_ACCEL_OP_SUM));
+	/* 1 ^ 2 ^ ... ^ n is n + 1 when n % 4 == 2 */
+	KUNIT_EXPECT_EQ(test, 131, dummy_accel_run(&map, 0, 130, DUMMY_ACCEL_OP_XOR));
+	KUNIT_EXPECT_EQ(test, 0x16fb9023, dummy_accel_run(&map, 0, 130, DUMMY_ACCEL_OP_CRC32));
+	/* from byte 4: the second element */
+	KUNIT_EXPECT_EQ(test, 2, dummy_accel_run(&map, 4, 1, DUMMY_ACCEL_OP_SUM));
+	/* sums do not wrap at 32 bits */
+	vals[0] = U32_MAX;
+	vals[1] = U32_MAX;
+	KUNIT_EXPECT_EQ(test, 2ULL * U32_MAX, dummy_accel_run(&map, 0, 2, DUMMY_ACCEL_OP_SUM));
+}
+
+/* Once unplugged, a job is refused before it touches a buffer */
+static void dummy_accel_test_job_after_unplug(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_submit args = { .count = 1 };
+
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &args.in_handle));
+	drm_dev_unplug(&t->adev->drm);
+	KUNIT_EXPECT_EQ(test, -ENODEV, dummy_accel_test_job(test, &args));
+	KUNIT_EXPECT_EQ(test, 0, args.seqno);
+}
+
+static struct kunit_case dummy_accel_test_cases[] = {
+	KUNIT_CASE(dummy_accel_test_bo_create_rounds_up),
+	KUNIT_CASE(dummy_accel_test_bo_create_refused),
+	KUNIT_CASE(dummy_accel_test_bo_freed_with_handle),
+	KUNIT_CASE(dummy_accel_test_bo_map_ranges),
+	KUNIT_CASE(dummy_accel_test_job_ranges),
+	KUNIT_CASE(dummy_accel_test_run_ops),
+	KUNIT_CASE(dummy_accel_test_job_after_unplug),
+	{}
+};
+
+static struct kunit_suite dummy_accel_test_suite = {
+	.name = "dummy_accel",
+	.init = dummy_accel_test_init,
+	.exit = dummy_accel_test_exit,
+	.test_cases = dummy_accel_test_cases,
+};
+
+kunit_test_suites(&dummy_accel_test_suite);
