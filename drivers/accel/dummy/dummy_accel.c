@@ -11,13 +11,17 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/bitops.h>
 #include <linux/crc32.h>
+#include <linux/debugfs.h>
 #include <linux/dma-buf.h>
 #include <linux/iosys-map.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_debugfs.h>
@@ -40,6 +44,9 @@
 #define DUMMY_ACCEL_MAX_DEVICES	512
 
 #define DUMMY_ACCEL_RAS_FORMATS	(DUMMY_ACCEL_RAS_KV_U32 | DUMMY_ACCEL_RAS_JSON)
+#define DUMMY_ACCEL_RAS_NUM_KEYS	DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE
+/* Room for the longest report: JSON with every count at U64_MAX */
+#define DUMMY_ACCEL_RAS_MAX_LEN		256
 
 static unsigned int dummy_accel_num_devices = 1;
 module_param_named(num_devices, dummy_accel_num_devices, uint, 0444);
@@ -56,6 +63,8 @@ struct dummy_accel_device {
 	atomic64_t opens;
 	/* sequence number of the last job submitted to the device */
 	atomic64_t seqno;
+	/* the RAS counters, indexed by DUMMY_ACCEL_RAS_KEY_* - 1 */
+	atomic64_t ras[DUMMY_ACCEL_RAS_NUM_KEYS];
 };
 
 /* Per open file: allocated in open, freed in postclose. */
@@ -362,6 +371,73 @@ static int dummy_accel_reset_ioctl(struct drm_device *drm, void *data,
 	return 0;
 }
 
+/* The names of the RAS counters in a JSON report, in the order of the keys */
+static const char * const dummy_accel_ras_names[DUMMY_ACCEL_RAS_NUM_KEYS] = {
+	[DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT - 1] = "jobs_timed_out",
+	[DUMMY_ACCEL_RAS_KEY_QUEUE_RESETS - 1] = "queue_resets",
+	[DUMMY_ACCEL_RAS_KEY_CORRECTABLE - 1] = "correctable_errors",
+	[DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE - 1] = "uncorrectable_errors",
+};
+
+/*
+ * Encode the counts @vals as a report in @format into @buf, which has room
+ * for DUMMY_ACCEL_RAS_MAX_LEN bytes: the report's length in bytes.
+ */
+static u32 dummy_accel_ras_encode(u32 format, const u64 *vals, char *buf)
+{
+	u32 pair[2];
+	int i, len = 0;
+
+	for (i = 0; i < DUMMY_ACCEL_RAS_NUM_KEYS; i++) {
+		if (format == DUMMY_ACCEL_RAS_KV_U32) {
+			pair[0] = i + 1;
+			pair[1] = min_t(u64, vals[i], U32_MAX);
+			memcpy(buf + len, pair, sizeof(pair));
+			len += sizeof(pair);
+			continue;
+		}
+		len += scnprintf(buf + len, DUMMY_ACCEL_RAS_MAX_LEN - len,
+				 "%c\"%s\":%llu", i ? ',' : '{',
+				 dummy_accel_ras_names[i], vals[i]);
+	}
+	if (format == DUMMY_ACCEL_RAS_JSON)
+		len += scnprintf(buf + len, DUMMY_ACCEL_RAS_MAX_LEN - len, "}");
+	return len;
+}
+
+/*
+ * The two-call pattern: a size of 0 asks for the length, a buffer too small
+ * gets -ENOSPC and the length, otherwise the report is copied out.
+ */
+static int dummy_accel_ras_query_ioctl(struct drm_device *drm, void *data,
+				       struct drm_file *file)
+{
+	struct dummy_accel_device *adev = to_dummy_accel(drm);
+	struct drm_dummy_accel_ras_query *args = data;
+	u64 vals[DUMMY_ACCEL_RAS_NUM_KEYS];
+	char report[DUMMY_ACCEL_RAS_MAX_LEN];
+	u32 len;
+	int i;
+
+	if (args->flags || args->pad || hweight32(args->format) != 1)
+		return -EINVAL;
+	if (!(args->format & DUMMY_ACCEL_RAS_FORMATS))
+		return -EOPNOTSUPP;
+
+	for (i = 0; i < DUMMY_ACCEL_RAS_NUM_KEYS; i++)
+		vals[i] = atomic64_read(&adev->ras[i]);
+	len = dummy_accel_ras_encode(args->format, vals, report);
+
+	if (args->size && args->size < len) {
+		args->size = len;
+		return -ENOSPC;
+	}
+	if (args->size && copy_to_user(u64_to_user_ptr(args->data), report, len))
+		return -EFAULT;
+	args->size = len;
+	return 0;
+}
+
 static const struct drm_ioctl_desc dummy_accel_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_GET_PARAM, dummy_accel_get_param_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_SUBMIT, dummy_accel_submit_ioctl, 0),
@@ -369,20 +445,61 @@ static const struct drm_ioctl_desc dummy_accel_ioctls[] = {
 			  DRM_ROOT_ONLY),
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_BO_CREATE, dummy_accel_bo_create_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_BO_INFO, dummy_accel_bo_info_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_RAS_QUERY, dummy_accel_ras_query_ioctl, 0),
 };
 
 static int dummy_accel_counters_show(struct seq_file *m, void *unused)
 {
 	struct drm_info_node *node = m->private;
 	struct dummy_accel_device *adev = to_dummy_accel(node->minor->dev);
+	int i;
 
 	seq_printf(m, "opens %lld\n", (long long)atomic64_read(&adev->opens));
 	seq_printf(m, "jobs %lld\n", (long long)atomic64_read(&adev->seqno));
+	for (i = 0; i < DUMMY_ACCEL_RAS_NUM_KEYS; i++)
+		seq_printf(m, "%s %lld\n", dummy_accel_ras_names[i],
+			   (long long)atomic64_read(&adev->ras[i]));
 	return 0;
 }
 
 static const struct drm_info_list dummy_accel_debugfs_list[] = {
 	{ "counters", dummy_accel_counters_show, 0 },
+};
+
+/*
+ * debugfs ras_inject: writing "correctable" or "uncorrectable" counts one
+ * error of that kind, as if the device had reported it.
+ */
+static ssize_t dummy_accel_ras_inject_write(struct file *f,
+					    const char __user *ubuf,
+					    size_t len, loff_t *pos)
+{
+	struct dummy_accel_device *adev = f->private_data;
+	char kind[16];
+	int key;
+
+	if (len >= sizeof(kind))
+		return -EINVAL;
+	if (copy_from_user(kind, ubuf, len))
+		return -EFAULT;
+	kind[len] = '\0';
+
+	if (sysfs_streq(kind, "correctable"))
+		key = DUMMY_ACCEL_RAS_KEY_CORRECTABLE;
+	else if (sysfs_streq(kind, "uncorrectable"))
+		key = DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE;
+	else
+		return -EINVAL;
+
+	atomic64_inc(&adev->ras[key - 1]);
+	return len;
+}
+
+static const struct file_operations dummy_accel_ras_inject_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= dummy_accel_ras_inject_write,
+	.llseek	= no_llseek,
 };
 
 /* Called by the accel core with the device's accel/<N>/ directory. */
@@ -391,6 +508,9 @@ static void dummy_accel_debugfs_init(struct drm_minor *minor)
 	drm_debugfs_create_files(dummy_accel_debugfs_list,
 				 ARRAY_SIZE(dummy_accel_debugfs_list),
 				 minor->debugfs_root, minor);
+	debugfs_create_file("ras_inject", 0200, minor->debugfs_root,
+			    to_dummy_accel(minor->dev),
+			    &dummy_accel_ras_inject_fops);
 }
 
 /* mmap() maps a buffer at the offset BO_CREATE returned (drm_gem_mmap()) */

@@ -2,7 +2,7 @@
 /*
  * KUnit tests of dummy_accel's own paths: buffers created, looked up and
  * freed through the driver's ioctl functions, the range checks a job makes
- * before it maps its buffers, and the "hardware" itself. Included at the
+ * before it maps its buffers, the "hardware" itself, and the RAS reports. Included at the
  * end of dummy_accel.c, whose static functions they call.
  *
  * Each test registers a device of the driver under a root device of its
@@ -356,6 +356,95 @@ static void dummy_accel_test_job_after_unplug(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, args.seqno);
 }
 
+/* A key/value report: every key in order, counts saturated at U32_MAX */
+static void dummy_accel_test_ras_kv_bytes(struct kunit *test)
+{
+	static const u64 vals[DUMMY_ACCEL_RAS_NUM_KEYS] = {
+		1, 2, 3, (u64)U32_MAX + 5,
+	};
+	static const u32 want[] = { 1, 1, 2, 2, 3, 3, 4, U32_MAX };
+	u32 buf[DUMMY_ACCEL_RAS_MAX_LEN / sizeof(u32)];
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, sizeof(want),
+			dummy_accel_ras_encode(DUMMY_ACCEL_RAS_KV_U32, vals, (char *)buf));
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		KUNIT_EXPECT_EQ_MSG(test, want[i], buf[i], "word %u", i);
+}
+
+/* A JSON report: the members in key order, no NUL; the longest one fits */
+static void dummy_accel_test_ras_json_bytes(struct kunit *test)
+{
+	static const char want[] = "{\"jobs_timed_out\":0,\"queue_resets\":7,"
+		"\"correctable_errors\":18446744073709551615,\"uncorrectable_errors\":12}";
+	static const u64 vals[DUMMY_ACCEL_RAS_NUM_KEYS] = { 0, 7, U64_MAX, 12 };
+	static const u64 most[DUMMY_ACCEL_RAS_NUM_KEYS] = {
+		U64_MAX, U64_MAX, U64_MAX, U64_MAX,
+	};
+	char buf[DUMMY_ACCEL_RAS_MAX_LEN];
+	u32 len;
+
+	len = dummy_accel_ras_encode(DUMMY_ACCEL_RAS_JSON, vals, buf);
+	KUNIT_ASSERT_EQ(test, strlen(want), len);
+	buf[len] = '\0';
+	KUNIT_EXPECT_STREQ(test, want, buf);
+	len = dummy_accel_ras_encode(DUMMY_ACCEL_RAS_JSON, most, buf);
+	KUNIT_EXPECT_LT(test, len, DUMMY_ACCEL_RAS_MAX_LEN - 1);
+	KUNIT_EXPECT_EQ(test, '}', buf[len - 1]);
+}
+
+/* RAS_QUERY of @format with @size: 0 or -errno, the size it set in *@size */
+static int dummy_accel_test_ras_query(struct kunit *test, u32 format, u32 *size)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_ras_query args = { .format = format, .size = *size };
+	int ret;
+
+	ret = dummy_accel_ras_query_ioctl(&t->adev->drm, &args, t->file);
+	*size = args.size;
+	return ret;
+}
+
+/*
+ * The sizes of the two-call pattern and the refused arguments, which never
+ * reach the user buffer (a KUnit thread has no user memory to write to)
+ */
+static void dummy_accel_test_ras_query_sizes(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_ras_query args = { .format = DUMMY_ACCEL_RAS_KV_U32 };
+	u32 size = 0;
+
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_ras_query(test, DUMMY_ACCEL_RAS_KV_U32, &size));
+	KUNIT_EXPECT_EQ(test, 8 * sizeof(u32), size);
+	size = 8 * sizeof(u32) - 1;
+	KUNIT_EXPECT_EQ(test, -ENOSPC, dummy_accel_test_ras_query(test, DUMMY_ACCEL_RAS_KV_U32, &size));
+	KUNIT_EXPECT_EQ(test, 8 * sizeof(u32), size);
+
+	/* a JSON report grows with its counts */
+	size = 0;
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_ras_query(test, DUMMY_ACCEL_RAS_JSON, &size));
+	KUNIT_EXPECT_EQ(test, strlen("{\"jobs_timed_out\":0,\"queue_resets\":0,"
+				     "\"correctable_errors\":0,\"uncorrectable_errors\":0}"), size);
+	atomic64_set(&t->adev->ras[DUMMY_ACCEL_RAS_KEY_CORRECTABLE - 1], 100);
+	size = 0;
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_ras_query(test, DUMMY_ACCEL_RAS_JSON, &size));
+	KUNIT_EXPECT_EQ(test, strlen("{\"jobs_timed_out\":0,\"queue_resets\":0,"
+				     "\"correctable_errors\":100,\"uncorrectable_errors\":0}"), size);
+
+	size = 0;
+	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_ras_query(test, 0, &size));
+	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_ras_query(test, DUMMY_ACCEL_RAS_KV_U32 |
+								  DUMMY_ACCEL_RAS_JSON, &size));
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, dummy_accel_test_ras_query(test, BIT(2), &size));
+	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP, dummy_accel_test_ras_query(test, BIT(31), &size));
+	args.flags = 1;
+	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_ras_query_ioctl(&t->adev->drm, &args, t->file));
+	args.flags = 0;
+	args.pad = 1;
+	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_ras_query_ioctl(&t->adev->drm, &args, t->file));
+}
+
 static struct kunit_case dummy_accel_test_cases[] = {
 	KUNIT_CASE(dummy_accel_test_bo_create_rounds_up),
 	KUNIT_CASE(dummy_accel_test_bo_create_refused),
@@ -364,6 +453,9 @@ static struct kunit_case dummy_accel_test_cases[] = {
 	KUNIT_CASE(dummy_accel_test_job_ranges),
 	KUNIT_CASE(dummy_accel_test_run_ops),
 	KUNIT_CASE(dummy_accel_test_job_after_unplug),
+	KUNIT_CASE(dummy_accel_test_ras_kv_bytes),
+	KUNIT_CASE(dummy_accel_test_ras_json_bytes),
+	KUNIT_CASE(dummy_accel_test_ras_query_sizes),
 	{}
 };
 

@@ -20,13 +20,14 @@ extern "C" {
 #endif
 
 /* Version of this interface, returned by DUMMY_ACCEL_PARAM_VERSION */
-#define DUMMY_ACCEL_INTERFACE_VERSION	2
+#define DUMMY_ACCEL_INTERFACE_VERSION	3
 
 #define DRM_DUMMY_ACCEL_GET_PARAM	0x00
 #define DRM_DUMMY_ACCEL_SUBMIT		0x01
 #define DRM_DUMMY_ACCEL_RESET		0x02
 #define DRM_DUMMY_ACCEL_BO_CREATE	0x03
 #define DRM_DUMMY_ACCEL_BO_INFO		0x04
+#define DRM_DUMMY_ACCEL_RAS_QUERY	0x05
 
 #define DRM_IOCTL_DUMMY_ACCEL_GET_PARAM \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_GET_PARAM, \
@@ -43,6 +44,9 @@ extern "C" {
 #define DRM_IOCTL_DUMMY_ACCEL_BO_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_BO_INFO, \
 		 struct drm_dummy_accel_bo_info)
+#define DRM_IOCTL_DUMMY_ACCEL_RAS_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_RAS_QUERY, \
+		 struct drm_dummy_accel_ras_query)
 
 /* Parameters of DRM_IOCTL_DUMMY_ACCEL_GET_PARAM */
 /* DUMMY_ACCEL_INTERFACE_VERSION of the driver */
@@ -60,14 +64,29 @@ extern "C" {
 /* what a buffer's size is rounded up to, in bytes (the page size) */
 #define DUMMY_ACCEL_PARAM_BO_ALIGNMENT	6
 
-/* RAS report formats */
-#define DUMMY_ACCEL_RAS_KV_U32		(1 << 0)	/* key-value pairs of __u32 */
-#define DUMMY_ACCEL_RAS_NETLINK		(1 << 1)
-#define DUMMY_ACCEL_RAS_JSON		(1 << 2)
-#define DUMMY_ACCEL_RAS_PROTOBUF	(1 << 3)
-#define DUMMY_ACCEL_RAS_GRPC		(1 << 4)
-#define DUMMY_ACCEL_RAS_THRIFT		(1 << 5)
-#define DUMMY_ACCEL_RAS_ASN1		(1 << 6)
+/*
+ * RAS report formats: DUMMY_ACCEL_PARAM_RAS_FORMATS is a mask of those the
+ * device produces, DRM_IOCTL_DUMMY_ACCEL_RAS_QUERY asks for one of them.
+ */
+/* pairs of __u32 in the CPU's byte order: a DUMMY_ACCEL_RAS_KEY_*, its count */
+#define DUMMY_ACCEL_RAS_KV_U32		(1 << 0)
+/* a JSON object, without a terminating NUL: {"jobs_timed_out":0,...} */
+#define DUMMY_ACCEL_RAS_JSON		(1 << 1)
+
+/*
+ * The counters of a RAS report, per device since it was probed: the keys
+ * of DUMMY_ACCEL_RAS_KV_U32 (a count above 2^32 - 1 reads as 2^32 - 1)
+ * and, in this order, the members of DUMMY_ACCEL_RAS_JSON. A report holds
+ * every key; later versions of the driver may add keys at the end.
+ */
+/* "jobs_timed_out": jobs cancelled because they did not finish in time */
+#define DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT	1
+/* "queue_resets": job queues reset after a job timed out */
+#define DUMMY_ACCEL_RAS_KEY_QUEUE_RESETS	2
+/* "correctable_errors": errors the device corrected */
+#define DUMMY_ACCEL_RAS_KEY_CORRECTABLE		3
+/* "uncorrectable_errors": errors the device could not correct */
+#define DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE	4
 
 /**
  * struct drm_dummy_accel_get_param - query a device parameter
@@ -196,6 +215,35 @@ struct drm_dummy_accel_submit {
 struct drm_dummy_accel_reset {
 	/** @flags: [in] must be zero */
 	__u32 flags;
+	/** @pad: [in] must be zero */
+	__u32 pad;
+};
+
+/**
+ * struct drm_dummy_accel_ras_query - read the device's RAS report
+ *
+ * Writes the report in @format, one of the DUMMY_ACCEL_RAS_* formats, to
+ * the @size bytes at @data and sets @size to its length. With a @size of
+ * 0 nothing is written and @size is set to the length a report has now:
+ * the usual two calls, the first one to size the buffer. The counters may
+ * grow in between and a JSON report with them: ask again on -ENOSPC.
+ *
+ * Fails with -EINVAL for non-zero @flags or @pad, or a @format that is
+ * not exactly one bit; with -EOPNOTSUPP for a format the device does not
+ * produce (see DUMMY_ACCEL_PARAM_RAS_FORMATS); with -ENOSPC for a @size
+ * too small for the report, whose length @size is set to; with -EFAULT
+ * for a @data the report cannot be written to; with -ENODEV once the
+ * device is unplugged.
+ */
+struct drm_dummy_accel_ras_query {
+	/** @format: [in] the format, one DUMMY_ACCEL_RAS_* bit */
+	__u32 format;
+	/** @flags: [in] must be zero */
+	__u32 flags;
+	/** @data: [in] user pointer to the buffer the report is written to */
+	__u64 data;
+	/** @size: [in] size of the buffer, [out] length of the report */
+	__u32 size;
 	/** @pad: [in] must be zero */
 	__u32 pad;
 };

@@ -665,10 +665,10 @@ TEST_F(accel, get_param_values)
 	p.param = DUMMY_ACCEL_PARAM_JOBS_DONE;
 	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p));
 	EXPECT_EQ(0, p.value);
+	/* the formats RAS_QUERY produces, and no other */
 	p.param = DUMMY_ACCEL_PARAM_RAS_FORMATS;
 	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p));
-	EXPECT_NE(0, p.value);
-	EXPECT_EQ(0, p.value & ~0x7fULL);
+	EXPECT_EQ(DUMMY_ACCEL_RAS_KV_U32 | DUMMY_ACCEL_RAS_JSON, p.value);
 }
 
 TEST_F(accel, get_param_errors)
@@ -686,6 +686,151 @@ TEST_F(accel, get_param_errors)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, NULL));
 	EXPECT_EQ(EFAULT, errno);
+}
+
+/* RAS: the counts of a device as its reports give them */
+struct ras_counts {
+	unsigned long long v[DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE];
+};
+
+/* RAS_QUERY of @format into @buf of @size bytes; 0 or -errno, *@len set */
+static int ras_query(int fd, uint32_t format, void *buf, uint32_t size,
+		     uint32_t *len)
+{
+	struct drm_dummy_accel_ras_query q = {
+		.format = format, .data = (uintptr_t)buf, .size = size,
+	};
+	int ret = ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_RAS_QUERY, &q) ? -errno : 0;
+
+	*len = q.size;
+	return ret;
+}
+
+/* The key/value report: 0, or -1 if it is not every key in order */
+static int ras_read_kv(int fd, struct ras_counts *c)
+{
+	uint32_t kv[64], len, i;
+
+	if (ras_query(fd, DUMMY_ACCEL_RAS_KV_U32, kv, sizeof(kv), &len) ||
+	    len != 2 * sizeof(kv[0]) * DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE)
+		return -1;
+	for (i = 0; i < DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE; i++) {
+		if (kv[2 * i] != i + 1)
+			return -1;
+		c->v[i] = kv[2 * i + 1];
+	}
+	return 0;
+}
+
+/* The JSON report, sized by a first call: 0, or -1 if it is not the object */
+static int ras_read_json(int fd, struct ras_counts *c)
+{
+	char json[512];
+	uint32_t len;
+	int end = -1;
+
+	if (ras_query(fd, DUMMY_ACCEL_RAS_JSON, NULL, 0, &len) || !len || len >= sizeof(json) ||
+	    ras_query(fd, DUMMY_ACCEL_RAS_JSON, json, len, &len))
+		return -1;
+	json[len] = '\0';
+	sscanf(json, "{\"jobs_timed_out\":%llu,\"queue_resets\":%llu,"
+	       "\"correctable_errors\":%llu,\"uncorrectable_errors\":%llu}%n",
+	       &c->v[0], &c->v[1], &c->v[2], &c->v[3], &end);
+	return end == (int)len ? 0 : -1;
+}
+
+/*
+ * Both formats give the same counts; the first call of the two-call
+ * pattern writes nothing; a buffer a byte too small gets ENOSPC and the
+ * length.
+ */
+TEST_F(accel, ras_query_reports)
+{
+	struct ras_counts kv, json;
+	unsigned char buf[64];
+	uint32_t len;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	ASSERT_EQ(0, ras_read_kv(self->fd, &kv));
+	ASSERT_EQ(0, ras_read_json(self->fd, &json));
+	EXPECT_EQ(0, memcmp(&kv, &json, sizeof(kv)));
+
+	memset(buf, 0xa5, sizeof(buf));
+	EXPECT_EQ(0, ras_query(self->fd, DUMMY_ACCEL_RAS_KV_U32, buf, 0, &len));
+	EXPECT_EQ(32, len);
+	EXPECT_EQ(0xa5, buf[0]);
+	EXPECT_EQ(-ENOSPC, ras_query(self->fd, DUMMY_ACCEL_RAS_KV_U32, buf, 31, &len));
+	EXPECT_EQ(32, len);
+	EXPECT_EQ(0xa5, buf[0]);
+	EXPECT_EQ(0, ras_query(self->fd, DUMMY_ACCEL_RAS_KV_U32, buf, sizeof(buf), &len));
+	EXPECT_EQ(32, len);
+	EXPECT_EQ(0xa5, buf[32]);
+}
+
+/* Every refused query, with the errno the uapi header gives it */
+TEST_F(accel, ras_query_errors)
+{
+	struct drm_dummy_accel_ras_query q;
+	char buf[512];
+	uint32_t len;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	EXPECT_EQ(-EINVAL, ras_query(self->fd, 0, buf, sizeof(buf), &len));
+	EXPECT_EQ(-EINVAL, ras_query(self->fd, DUMMY_ACCEL_RAS_KV_U32 | DUMMY_ACCEL_RAS_JSON,
+				     buf, sizeof(buf), &len));
+	EXPECT_EQ(-EOPNOTSUPP, ras_query(self->fd, 1 << 2, buf, sizeof(buf), &len));
+	EXPECT_EQ(-EOPNOTSUPP, ras_query(self->fd, 1u << 31, buf, sizeof(buf), &len));
+	EXPECT_EQ(-ENOSPC, ras_query(self->fd, DUMMY_ACCEL_RAS_JSON, buf, 1, &len));
+	EXPECT_LT(1, len);
+	EXPECT_EQ(-EFAULT, ras_query(self->fd, DUMMY_ACCEL_RAS_JSON, NULL, sizeof(buf), &len));
+
+	q = (struct drm_dummy_accel_ras_query){
+		.format = DUMMY_ACCEL_RAS_KV_U32, .data = (uintptr_t)buf,
+		.size = sizeof(buf), .flags = 1,
+	};
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_RAS_QUERY, &q));
+	EXPECT_EQ(EINVAL, errno);
+	q.flags = 0;
+	q.pad = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_RAS_QUERY, &q));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_RAS_QUERY, NULL));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+/*
+ * Errors injected through debugfs (ras_inject) are counted in both
+ * reports and in debugfs' counters; an unknown kind is refused.
+ */
+TEST_F(accel, ras_inject_counts)
+{
+	struct ras_counts before, kv, json;
+	char path[96], counters[96];
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	if (!accel_debugfs_mounted())
+		SKIP(return, NO_DEBUGFS);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/ras_inject", self->index);
+	snprintf(counters, sizeof(counters), "/sys/kernel/debug/accel/%d/counters", self->index);
+	ASSERT_EQ(0, ras_read_kv(self->fd, &before));
+	ASSERT_EQ(0, accel_write_str(path, "correctable"));
+	ASSERT_EQ(0, accel_write_str(path, "correctable\n"));
+	ASSERT_EQ(0, accel_write_str(path, "uncorrectable"));
+	EXPECT_EQ(-EINVAL, accel_write_str(path, "fatal"));
+	EXPECT_EQ(-EINVAL, accel_write_str(path, "correctable-and-more-than-16"));
+
+	ASSERT_EQ(0, ras_read_kv(self->fd, &kv));
+	ASSERT_EQ(0, ras_read_json(self->fd, &json));
+	EXPECT_EQ(0, memcmp(&kv, &json, sizeof(kv)));
+	EXPECT_EQ(before.v[0], kv.v[0]);
+	EXPECT_EQ(before.v[1], kv.v[1]);
+	EXPECT_EQ(before.v[2] + 2, kv.v[2]);
+	EXPECT_EQ(before.v[3] + 1, kv.v[3]);
+	EXPECT_EQ((long long)kv.v[2], read_counter(counters, "correctable_errors"));
+	EXPECT_EQ((long long)kv.v[3], read_counter(counters, "uncorrectable_errors"));
 }
 
 static uint32_t crc32_ref(const uint8_t *p, size_t n)
