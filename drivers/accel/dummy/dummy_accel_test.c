@@ -12,6 +12,7 @@
 
 #include <kunit/test.h>
 #include <linux/cred.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -69,6 +70,7 @@ static int dummy_accel_test_init(struct kunit *test)
 	t->adev = devm_drm_dev_alloc(t->parent, &dummy_accel_drm_driver,
 				     struct dummy_accel_device, drm);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->adev);
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_device_init(t->adev));
 	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(&t->adev->drm, 0));
 
 	ramfs = get_fs_type("ramfs");
@@ -98,7 +100,7 @@ static void dummy_accel_test_exit(struct kunit *test)
 	if (!IS_ERR_OR_NULL(t->mnt))
 		kern_unmount(t->mnt);
 	if (!IS_ERR_OR_NULL(t->adev) && !drm_dev_is_unplugged(&t->adev->drm))
-		drm_dev_unplug(&t->adev->drm);
+		dummy_accel_device_unplug(t->adev);
 	if (!IS_ERR_OR_NULL(t->parent))
 		root_device_unregister(t->parent);
 }
@@ -257,6 +259,29 @@ static int dummy_accel_test_job(struct kunit *test,
 	return dummy_accel_submit_ioctl(&t->adev->drm, args, t->file);
 }
 
+/* Wait for the jobs queued so far on every core */
+static void dummy_accel_test_drain(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < t->adev->num_queues; i++)
+		flush_workqueue(t->adev->queues[i].wq);
+}
+
+/* The __u64 at @offset of buffer @handle */
+static u64 dummy_accel_test_read(struct kunit *test, u32 handle, u64 offset)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct dummy_accel_bo_map bo;
+	u64 val;
+
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_bo_map(t->file, handle, offset, 8, &bo));
+	val = iosys_map_rd(&bo.map, offset, u64);
+	dummy_accel_bo_unmap(&bo);
+	return val;
+}
+
 /*
  * The element offset of a job is checked before it becomes a byte offset
  * (times 4) and again with the count against the buffer; the output
@@ -292,9 +317,11 @@ static void dummy_accel_test_job_ranges(struct kunit *test)
 
 	/* the last element: its value is its position */
 	args.count = 1;
+	args.out_handle = out;
 	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_job(test, &args));
-	KUNIT_EXPECT_EQ(test, elems, args.result);
 	KUNIT_EXPECT_EQ(test, 1, args.seqno);
+	dummy_accel_test_drain(test);
+	KUNIT_EXPECT_EQ(test, elems, dummy_accel_test_read(test, out, 0));
 
 	args.in_offset = 0;
 	args.count = elems;
@@ -312,10 +339,9 @@ static void dummy_accel_test_job_ranges(struct kunit *test)
 	args.out_handle = out;
 	args.out_offset = PAGE_SIZE - sizeof(u64);
 	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_job(test, &args));
-	KUNIT_EXPECT_EQ(test, elems * (elems + 1) / 2, args.result);
-	KUNIT_ASSERT_EQ(test, 0, dummy_accel_bo_map(t->file, out, 0, PAGE_SIZE, &bo));
-	KUNIT_EXPECT_EQ(test, args.result, iosys_map_rd(&bo.map, args.out_offset, u64));
-	dummy_accel_bo_unmap(&bo);
+	dummy_accel_test_drain(test);
+	KUNIT_EXPECT_EQ(test, elems * (elems + 1) / 2,
+			dummy_accel_test_read(test, out, args.out_offset));
 }
 
 /* The "hardware": each operation over 130 elements, more than one chunk */
@@ -351,9 +377,152 @@ static void dummy_accel_test_job_after_unplug(struct kunit *test)
 	struct drm_dummy_accel_submit args = { .count = 1 };
 
 	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &args.in_handle));
-	drm_dev_unplug(&t->adev->drm);
+	dummy_accel_device_unplug(t->adev);
 	KUNIT_EXPECT_EQ(test, -ENODEV, dummy_accel_test_job(test, &args));
 	KUNIT_EXPECT_EQ(test, 0, args.seqno);
+}
+
+/*
+ * A syncobj of the test's file, and the job of @args queued with its fence
+ * going there: the fence, a reference, or an ERR_PTR.
+ */
+static struct dma_fence *dummy_accel_test_submit(struct kunit *test,
+						 struct drm_dummy_accel_submit *args)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_syncobj *syncobj;
+	struct dma_fence *fence;
+	int ret;
+
+	ret = drm_syncobj_create(&syncobj, 0, NULL);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = drm_syncobj_get_handle(t->file, syncobj, &args->out_syncobj.handle);
+	if (!ret)
+		ret = dummy_accel_test_job(test, args);
+	fence = ret ? ERR_PTR(ret) : drm_syncobj_fence_get(syncobj);
+	drm_syncobj_put(syncobj);
+	return fence ?: ERR_PTR(-ENOENT);
+}
+
+/* @fence's error once it signalled, or -EBUSY if it did not within 10 s */
+static int dummy_accel_test_fence_error(struct dma_fence *fence)
+{
+	if (dma_fence_wait_timeout(fence, false, 10 * HZ) <= 0)
+		return -EBUSY;
+	return fence->error;
+}
+
+/*
+ * Jobs on one core get that core's fence context and consecutive seqnos;
+ * each fence signals once its job has written its result.
+ */
+static void dummy_accel_test_fences_per_core(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_submit args = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
+	struct dma_fence *f[3];
+	unsigned int i;
+	u32 buf;
+
+	KUNIT_ASSERT_LE(test, 2, t->adev->num_queues);
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &buf));
+	args.in_handle = buf;
+	args.out_handle = buf;
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		args.core = i == 2;
+		f[i] = dummy_accel_test_submit(test, &args);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
+		KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_fence_error(f[i]));
+	}
+	KUNIT_EXPECT_EQ(test, t->adev->queues[0].context, f[0]->context);
+	KUNIT_EXPECT_EQ(test, t->adev->queues[0].context, f[1]->context);
+	KUNIT_EXPECT_EQ(test, t->adev->queues[1].context, f[2]->context);
+	KUNIT_EXPECT_EQ(test, f[0]->seqno + 1, f[1]->seqno);
+	KUNIT_EXPECT_EQ(test, 1, f[2]->seqno);
+	KUNIT_EXPECT_EQ(test, 3, args.seqno);
+	for (i = 0; i < ARRAY_SIZE(f); i++)
+		dma_fence_put(f[i]);
+}
+
+/*
+ * A hung job is cancelled after the timeout: its fence signals with
+ * -ETIMEDOUT, RAS counts a timeout and a reset, and the next job on the
+ * same core runs.
+ */
+static void dummy_accel_test_hang_times_out(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_submit args = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
+	unsigned int timeout = dummy_accel_job_timeout_ms;
+	struct dummy_accel_file *dfile = t->file->driver_priv;
+	atomic64_t *ras = t->adev->ras;
+	struct dma_fence *hung, *next;
+	u32 in, out;
+
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &in));
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &out));
+	args.in_handle = in;
+	args.out_handle = out;
+	dummy_accel_job_timeout_ms = 50;
+	atomic_set(&t->adev->hang_jobs, 1);
+	hung = dummy_accel_test_submit(test, &args);
+	args.out_offset = 8;
+	next = dummy_accel_test_submit(test, &args);
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, IS_ERR(hung) ? PTR_ERR(hung) :
+			dummy_accel_test_fence_error(hung));
+	KUNIT_EXPECT_EQ(test, 0, IS_ERR(next) ? PTR_ERR(next) :
+			dummy_accel_test_fence_error(next));
+	dummy_accel_job_timeout_ms = timeout;
+
+	KUNIT_EXPECT_EQ(test, 1, atomic64_read(&ras[DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT - 1]));
+	KUNIT_EXPECT_EQ(test, 1, atomic64_read(&ras[DUMMY_ACCEL_RAS_KEY_QUEUE_RESETS - 1]));
+	KUNIT_EXPECT_EQ(test, 0, atomic_read(&t->adev->hang_jobs));
+	/* only the next job completed */
+	KUNIT_EXPECT_EQ(test, 1, atomic64_read(&dfile->jobs_done));
+	if (!IS_ERR(hung))
+		dma_fence_put(hung);
+	if (!IS_ERR(next))
+		dma_fence_put(next);
+}
+
+/*
+ * Unplug with a job hung and another queued behind it: both fences
+ * signal with -ENODEV before the unplug returns, without waiting for the
+ * timeout.
+ */
+static void dummy_accel_test_unplug_with_jobs_queued(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_submit args = { .count = 1 };
+	unsigned int timeout = dummy_accel_job_timeout_ms, i;
+	struct dma_fence *hung, *queued;
+	u64 start;
+
+	dummy_accel_job_timeout_ms = 5000;
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &args.in_handle));
+	atomic_set(&t->adev->hang_jobs, 1);
+	hung = dummy_accel_test_submit(test, &args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hung);
+	queued = dummy_accel_test_submit(test, &args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, queued);
+	/* let the hung job start to hang: the unplug must wake it */
+	for (i = 0; i < 100 && atomic_read(&t->adev->hang_jobs); i++)
+		msleep(20);
+	msleep(20);
+
+	start = ktime_get_ns();
+	dummy_accel_device_unplug(t->adev);
+	KUNIT_EXPECT_LT(test, ktime_get_ns() - start, 500 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(hung));
+	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(queued));
+	KUNIT_EXPECT_EQ(test, -ENODEV, hung->error);
+	KUNIT_EXPECT_EQ(test, -ENODEV, queued->error);
+	KUNIT_EXPECT_EQ(test, 0,
+			atomic64_read(&t->adev->ras[DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT - 1]));
+	dma_fence_put(hung);
+	dma_fence_put(queued);
+	dummy_accel_job_timeout_ms = timeout;
 }
 
 /* A key/value report: every key in order, counts saturated at U32_MAX */
@@ -372,11 +541,16 @@ static void dummy_accel_test_ras_kv_bytes(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, want[i], buf[i], "word %u", i);
 }
 
+/* JSON reports of known counts */
+#define DUMMY_ACCEL_TEST_JSON \
+	"{\"timeouts\":0,\"resets\":7,\"correctable\":18446744073709551615,\"uncorrectable\":12}"
+#define DUMMY_ACCEL_TEST_JSON_ZERO \
+	"{\"timeouts\":0,\"resets\":0,\"correctable\":0,\"uncorrectable\":0}"
+
 /* A JSON report: the members in key order, no NUL; the longest one fits */
 static void dummy_accel_test_ras_json_bytes(struct kunit *test)
 {
-	static const char want[] = "{\"jobs_timed_out\":0,\"queue_resets\":7,"
-		"\"correctable_errors\":18446744073709551615,\"uncorrectable_errors\":12}";
+	static const char want[] = DUMMY_ACCEL_TEST_JSON;
 	static const u64 vals[DUMMY_ACCEL_RAS_NUM_KEYS] = { 0, 7, U64_MAX, 12 };
 	static const u64 most[DUMMY_ACCEL_RAS_NUM_KEYS] = {
 		U64_MAX, U64_MAX, U64_MAX, U64_MAX,
@@ -411,6 +585,7 @@ static int dummy_accel_test_ras_query(struct kunit *test, u32 format, u32 *size)
  */
 static void dummy_accel_test_ras_query_sizes(struct kunit *test)
 {
+	static const char zero[] = DUMMY_ACCEL_TEST_JSON_ZERO;
 	struct dummy_accel_test *t = test->priv;
 	struct drm_dummy_accel_ras_query args = { .format = DUMMY_ACCEL_RAS_KV_U32 };
 	u32 size = 0;
@@ -418,19 +593,18 @@ static void dummy_accel_test_ras_query_sizes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_ras_query(test, DUMMY_ACCEL_RAS_KV_U32, &size));
 	KUNIT_EXPECT_EQ(test, 8 * sizeof(u32), size);
 	size = 8 * sizeof(u32) - 1;
-	KUNIT_EXPECT_EQ(test, -ENOSPC, dummy_accel_test_ras_query(test, DUMMY_ACCEL_RAS_KV_U32, &size));
+	KUNIT_EXPECT_EQ(test, -ENOSPC,
+			dummy_accel_test_ras_query(test, DUMMY_ACCEL_RAS_KV_U32, &size));
 	KUNIT_EXPECT_EQ(test, 8 * sizeof(u32), size);
 
 	/* a JSON report grows with its counts */
 	size = 0;
 	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_ras_query(test, DUMMY_ACCEL_RAS_JSON, &size));
-	KUNIT_EXPECT_EQ(test, strlen("{\"jobs_timed_out\":0,\"queue_resets\":0,"
-				     "\"correctable_errors\":0,\"uncorrectable_errors\":0}"), size);
+	KUNIT_EXPECT_EQ(test, strlen(zero), size);
 	atomic64_set(&t->adev->ras[DUMMY_ACCEL_RAS_KEY_CORRECTABLE - 1], 100);
 	size = 0;
 	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_ras_query(test, DUMMY_ACCEL_RAS_JSON, &size));
-	KUNIT_EXPECT_EQ(test, strlen("{\"jobs_timed_out\":0,\"queue_resets\":0,"
-				     "\"correctable_errors\":100,\"uncorrectable_errors\":0}"), size);
+	KUNIT_EXPECT_EQ(test, strlen(zero) + 2, size);
 
 	size = 0;
 	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_ras_query(test, 0, &size));
@@ -453,6 +627,9 @@ static struct kunit_case dummy_accel_test_cases[] = {
 	KUNIT_CASE(dummy_accel_test_job_ranges),
 	KUNIT_CASE(dummy_accel_test_run_ops),
 	KUNIT_CASE(dummy_accel_test_job_after_unplug),
+	KUNIT_CASE(dummy_accel_test_fences_per_core),
+	KUNIT_CASE(dummy_accel_test_hang_times_out),
+	KUNIT_CASE(dummy_accel_test_unplug_with_jobs_queued),
 	KUNIT_CASE(dummy_accel_test_ras_kv_bytes),
 	KUNIT_CASE(dummy_accel_test_ras_json_bytes),
 	KUNIT_CASE(dummy_accel_test_ras_query_sizes),

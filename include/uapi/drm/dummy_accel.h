@@ -5,7 +5,10 @@
  *
  * A client creates buffers (DRM_IOCTL_DUMMY_ACCEL_BO_CREATE), maps them
  * with mmap() at the offset the creation returns, fills them, and submits
- * jobs that name them by GEM handle (DRM_IOCTL_DUMMY_ACCEL_SUBMIT).
+ * jobs that name them by GEM handle (DRM_IOCTL_DUMMY_ACCEL_SUBMIT). Jobs
+ * run asynchronously; a job's fence goes into a syncobj, which the client
+ * waits for (DRM_IOCTL_SYNCOBJ_WAIT, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT) or
+ * exports as a sync_file, and later jobs may wait for.
  * Buffers are closed with DRM_IOCTL_GEM_CLOSE and shared with other files
  * and devices as dma-bufs (DRM_IOCTL_PRIME_HANDLE_TO_FD and
  * DRM_IOCTL_PRIME_FD_TO_HANDLE).
@@ -20,7 +23,7 @@ extern "C" {
 #endif
 
 /* Version of this interface, returned by DUMMY_ACCEL_PARAM_VERSION */
-#define DUMMY_ACCEL_INTERFACE_VERSION	3
+#define DUMMY_ACCEL_INTERFACE_VERSION	4
 
 #define DRM_DUMMY_ACCEL_GET_PARAM	0x00
 #define DRM_DUMMY_ACCEL_SUBMIT		0x01
@@ -51,7 +54,7 @@ extern "C" {
 /* Parameters of DRM_IOCTL_DUMMY_ACCEL_GET_PARAM */
 /* DUMMY_ACCEL_INTERFACE_VERSION of the driver */
 #define DUMMY_ACCEL_PARAM_VERSION	0
-/* number of compute units of the device */
+/* number of compute units of the device, each with its queue of jobs */
 #define DUMMY_ACCEL_PARAM_NUM_CORES	1
 /* N of the device's node /dev/accel/accelN */
 #define DUMMY_ACCEL_PARAM_INDEX		2
@@ -70,7 +73,7 @@ extern "C" {
  */
 /* pairs of __u32 in the CPU's byte order: a DUMMY_ACCEL_RAS_KEY_*, its count */
 #define DUMMY_ACCEL_RAS_KV_U32		(1 << 0)
-/* a JSON object, without a terminating NUL: {"jobs_timed_out":0,...} */
+/* a JSON object, without a terminating NUL: {"timeouts":0,...} */
 #define DUMMY_ACCEL_RAS_JSON		(1 << 1)
 
 /*
@@ -79,13 +82,13 @@ extern "C" {
  * and, in this order, the members of DUMMY_ACCEL_RAS_JSON. A report holds
  * every key; later versions of the driver may add keys at the end.
  */
-/* "jobs_timed_out": jobs cancelled because they did not finish in time */
+/* "timeouts": jobs cancelled because they did not finish in time */
 #define DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT	1
-/* "queue_resets": job queues reset after a job timed out */
+/* "resets": job queues reset after a job timed out */
 #define DUMMY_ACCEL_RAS_KEY_QUEUE_RESETS	2
-/* "correctable_errors": errors the device corrected */
+/* "correctable": errors the device corrected */
 #define DUMMY_ACCEL_RAS_KEY_CORRECTABLE		3
-/* "uncorrectable_errors": errors the device could not correct */
+/* "uncorrectable": errors the device could not correct */
 #define DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE	4
 
 /**
@@ -112,6 +115,9 @@ struct drm_dummy_accel_get_param {
 
 /* The largest job, in elements (256 KiB) */
 #define DUMMY_ACCEL_MAX_ELEMENTS	65536
+
+/* The most syncobjs a job waits for */
+#define DUMMY_ACCEL_MAX_IN_SYNCOBJS	16
 
 /* The largest buffer, in bytes (64 MiB); DUMMY_ACCEL_PARAM_MAX_BO_SIZE */
 #define DUMMY_ACCEL_MAX_BO_SIZE		(64ULL << 20)
@@ -165,21 +171,50 @@ struct drm_dummy_accel_bo_info {
 };
 
 /**
- * struct drm_dummy_accel_submit - run a job on the device
+ * struct drm_dummy_accel_syncobj - a syncobj, and a point of a timeline one
+ */
+struct drm_dummy_accel_syncobj {
+	/** @handle: [in] the syncobj (DRM_IOCTL_SYNCOBJ_CREATE) */
+	__u32 handle;
+	/** @flags: [in] must be zero */
+	__u32 flags;
+	/** @point: [in] a point of a timeline syncobj, 0 for a binary one */
+	__u64 point;
+};
+
+/**
+ * struct drm_dummy_accel_submit - queue a job on one of the device's cores
  *
- * The device reads @count elements of __u32 from the buffer @in_handle,
- * starting at element @in_offset, and reduces them with @op. It returns
- * the result in @result and, when @out_handle is not 0, also writes it as
- * a __u64 at byte @out_offset of buffer @out_handle. Input and output may
- * be the same buffer: the job reads all its input before it writes.
+ * The job reads @count elements of __u32 from the buffer @in_handle,
+ * starting at element @in_offset, reduces them with @op and, when
+ * @out_handle is not 0, writes the result as a __u64 at byte @out_offset
+ * of buffer @out_handle. Input and output may be the same buffer: the job
+ * reads all its input before it writes.
  *
- * Fails with -EINVAL for an unknown @op, non-zero @flags or @pad, a @count
- * of 0 or above DUMMY_ACCEL_MAX_ELEMENTS, input elements outside the input
- * buffer, or an @out_offset that is not a multiple of 8 or leaves no room
- * for the result; with -ENOENT for a handle the file does not have; with
- * -ENXIO for a buffer imported from a dma-buf whose exporter cannot map it
- * into the kernel (the device reads buffers through the CPU); with
- * -ENODEV once the device is unplugged.
+ * The ioctl returns once the job is queued on core @core, whose jobs run
+ * one at a time in the order they were queued. The job first waits for
+ * the fences of its @in_syncobj_count in-syncobjs (at their points), then
+ * runs, then signals its fence, which the ioctl put into @out_syncobj
+ * (replacing a binary syncobj's fence, or at @out_syncobj.point of a
+ * timeline syncobj) when its handle is not 0. The fence signals with an
+ * error when the job did not run: -ETIMEDOUT if it did not finish in
+ * time (the core is reset and runs the next job), -ENODEV if the device
+ * was unplugged first, or the error of a fence it waited for. Export the
+ * fence as a sync_file (DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD) to read that error
+ * (SYNC_IOC_FILE_INFO); a job that failed writes no result.
+ *
+ * Fails with -EINVAL for an unknown @op, non-zero @flags or @pad or
+ * syncobj flags, a @count of 0 or above DUMMY_ACCEL_MAX_ELEMENTS, a @core
+ * at or above DUMMY_ACCEL_PARAM_NUM_CORES, more than
+ * DUMMY_ACCEL_MAX_IN_SYNCOBJS in-syncobjs, an in-syncobj with no fence
+ * (at that point), a timeline point with no out-syncobj, input elements
+ * outside the input buffer, or an @out_offset that is not a multiple of 8
+ * or leaves no room for the result; with -ENOENT for a buffer or syncobj
+ * handle the file does not have; with -EFAULT for an @in_syncobjs array it
+ * cannot read; with -ENXIO for a buffer imported from a dma-buf whose
+ * exporter cannot map it into the kernel (the device reads buffers
+ * through the CPU); with -ENOMEM when memory runs out; with -ENODEV once
+ * the device is unplugged.
  */
 struct drm_dummy_accel_submit {
 	/** @in_handle: [in] the buffer the elements are read from */
@@ -196,10 +231,16 @@ struct drm_dummy_accel_submit {
 	__u64 out_offset;
 	/** @flags: [in] must be zero */
 	__u32 flags;
+	/** @core: [in] the core that runs the job, from 0 */
+	__u32 core;
+	/** @in_syncobjs: [in] pointer to struct drm_dummy_accel_syncobj[] */
+	__u64 in_syncobjs;
+	/** @in_syncobj_count: [in] 0 to DUMMY_ACCEL_MAX_IN_SYNCOBJS */
+	__u32 in_syncobj_count;
 	/** @pad: [in] must be zero */
 	__u32 pad;
-	/** @result: [out] the result of the operation */
-	__u64 result;
+	/** @out_syncobj: [in] where the job's fence goes; handle 0: nowhere */
+	struct drm_dummy_accel_syncobj out_syncobj;
 	/** @seqno: [out] sequence number of the job on the device, from 1 */
 	__u64 seqno;
 };

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/sysmacros.h>
@@ -347,9 +348,9 @@ TEST_F(accel, debugfs_counters_follow_jobs)
 	ASSERT_EQ(0, access("/sys/kernel/debug/accel", F_OK));
 	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/counters", self->index);
 	EXPECT_LT(0, read_counter(path, "opens"));
-	ASSERT_EQ(0, accel_submit_values(self->fd, DUMMY_ACCEL_OP_SUM, &one, 1, &job));
+	ASSERT_EQ(0, accel_submit_values(self->fd, DUMMY_ACCEL_OP_SUM, &one, 1, &job, NULL));
 	EXPECT_EQ((long long)job.seqno, read_counter(path, "jobs"));
-	ASSERT_EQ(0, accel_submit_values(self->fd, DUMMY_ACCEL_OP_SUM, &one, 1, &job));
+	ASSERT_EQ(0, accel_submit_values(self->fd, DUMMY_ACCEL_OP_SUM, &one, 1, &job, NULL));
 	EXPECT_EQ((long long)job.seqno, read_counter(path, "jobs"));
 }
 
@@ -441,6 +442,7 @@ static int nobody_use_fd(void *pfd)
 	struct drm_dummy_accel_submit job = { 0 };
 	struct drm_dummy_accel_reset reset = { 0 };
 	int fd = *(int *)pfd;
+	uint64_t result = 0;
 	uint32_t data = 3;
 	char name[64];
 
@@ -448,7 +450,7 @@ static int nobody_use_fd(void *pfd)
 	if (accel_driver_name(fd, name, sizeof(name)) || strcmp(name, DUMMY_NAME))
 		return 1;
 	/* ... and the driver's, buffers and mmap() included ... */
-	if (accel_submit_values(fd, DUMMY_ACCEL_OP_SUM, &data, 1, &job) || job.result != 3 ||
+	if (accel_submit_values(fd, DUMMY_ACCEL_OP_SUM, &data, 1, &job, &result) || result != 3 ||
 	    !job.seqno)
 		return 2;
 	/* ... but a root-only ioctl asks the caller, not the file's opener */
@@ -478,7 +480,7 @@ TEST_F(accel, passed_fd_no_root_ioctls)
 	EXPECT_EQ(0, as_nobody(nobody_use_fd, &self->fd));
 	/* the same file lets root reset: nobody was refused for who it is */
 	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_RESET, &reset));
-	ASSERT_EQ(0, accel_submit_values(self->fd, DUMMY_ACCEL_OP_SUM, &data, 1, &job));
+	ASSERT_EQ(0, accel_submit_values(self->fd, DUMMY_ACCEL_OP_SUM, &data, 1, &job, NULL));
 	EXPECT_EQ(1, job.seqno);
 }
 
@@ -584,7 +586,7 @@ static int open_submit_close(const char *node)
 
 	if (fd < 0)
 		return -errno;
-	ret = accel_submit_values(fd, DUMMY_ACCEL_OP_XOR, &data, 1, &job);
+	ret = accel_submit_values(fd, DUMMY_ACCEL_OP_XOR, &data, 1, &job, NULL);
 	close(fd);
 	return ret;
 }
@@ -723,6 +725,8 @@ static int ras_read_kv(int fd, struct ras_counts *c)
 }
 
 /* The JSON report, sized by a first call: 0, or -1 if it is not the object */
+#define RAS_JSON_FORMAT \
+	"{\"timeouts\":%llu,\"resets\":%llu,\"correctable\":%llu,\"uncorrectable\":%llu}%n"
 static int ras_read_json(int fd, struct ras_counts *c)
 {
 	char json[512];
@@ -733,9 +737,8 @@ static int ras_read_json(int fd, struct ras_counts *c)
 	    ras_query(fd, DUMMY_ACCEL_RAS_JSON, json, len, &len))
 		return -1;
 	json[len] = '\0';
-	sscanf(json, "{\"jobs_timed_out\":%llu,\"queue_resets\":%llu,"
-	       "\"correctable_errors\":%llu,\"uncorrectable_errors\":%llu}%n",
-	       &c->v[0], &c->v[1], &c->v[2], &c->v[3], &end);
+	if (sscanf(json, RAS_JSON_FORMAT, &c->v[0], &c->v[1], &c->v[2], &c->v[3], &end) != 4)
+		return -1;
 	return end == (int)len ? 0 : -1;
 }
 
@@ -829,8 +832,75 @@ TEST_F(accel, ras_inject_counts)
 	EXPECT_EQ(before.v[1], kv.v[1]);
 	EXPECT_EQ(before.v[2] + 2, kv.v[2]);
 	EXPECT_EQ(before.v[3] + 1, kv.v[3]);
-	EXPECT_EQ((long long)kv.v[2], read_counter(counters, "correctable_errors"));
-	EXPECT_EQ((long long)kv.v[3], read_counter(counters, "uncorrectable_errors"));
+	EXPECT_EQ((long long)kv.v[2], read_counter(counters, "correctable"));
+	EXPECT_EQ((long long)kv.v[3], read_counter(counters, "uncorrectable"));
+}
+
+/* The module parameter @name of dummy_accel, or -1 */
+static long long dummy_param(const char *name)
+{
+	char path[128], line[32];
+
+	snprintf(path, sizeof(path), "/sys/module/" DUMMY_NAME "/parameters/%s", name);
+	return accel_read_line(path, line, sizeof(line)) ? -1 : atoll(line);
+}
+
+/*
+ * Fault injection (debugfs hang_jobs): a hung job is cancelled after the
+ * job timeout, its fence signals with ETIMEDOUT, RAS counts a timeout and
+ * a queue reset, and the job queued behind it on the same core runs.
+ */
+TEST_F(accel, hung_job_times_out_then_core_recovers)
+{
+	struct drm_dummy_accel_submit job = { .count = 1, .op = DUMMY_ACCEL_OP_SUM, .core = 2 };
+	struct ras_counts before, after;
+	uint32_t hung, next;
+	struct accel_bo bo;
+	long long timeout;
+	char path[96];
+	double start;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	if (!accel_debugfs_mounted())
+		SKIP(return, NO_DEBUGFS);
+	timeout = dummy_param("job_timeout_ms");
+	ASSERT_LT(0, timeout);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/hang_jobs", self->index);
+	ASSERT_EQ(0, ras_read_kv(self->fd, &before));
+	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &bo));
+	((uint32_t *)bo.map)[0] = 5;
+	hung = accel_syncobj_new(self->fd, 0);
+	next = accel_syncobj_new(self->fd, 0);
+	ASSERT_NE(0, hung);
+	ASSERT_NE(0, next);
+
+	ASSERT_EQ(0, accel_write_str(path, "1"));
+	start = accel_now();
+	job.in_handle = bo.handle;
+	job.out_handle = bo.handle;
+	job.out_offset = 8;
+	job.out_syncobj.handle = hung;
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
+	job.out_offset = 16;
+	job.out_syncobj.handle = next;
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
+
+	ASSERT_EQ(0, accel_syncobj_wait(self->fd, hung, 0));
+	EXPECT_LE(timeout / 1000.0, accel_now() - start);
+	EXPECT_EQ(-ETIMEDOUT, accel_fence_status(self->fd, hung));
+	ASSERT_EQ(0, accel_syncobj_wait(self->fd, next, 0));
+	EXPECT_EQ(1, accel_fence_status(self->fd, next));
+	/* the hung job wrote nothing, the next one its result */
+	EXPECT_EQ(0, ((uint64_t *)bo.map)[1]);
+	EXPECT_EQ(5, ((uint64_t *)bo.map)[2]);
+
+	ASSERT_EQ(0, ras_read_kv(self->fd, &after));
+	EXPECT_EQ(before.v[0] + 1, after.v[0]);
+	EXPECT_EQ(before.v[1] + 1, after.v[1]);
+	EXPECT_EQ(0, accel_syncobj_free(self->fd, hung));
+	EXPECT_EQ(0, accel_syncobj_free(self->fd, next));
+	EXPECT_EQ(0, accel_bo_free(self->fd, &bo));
 }
 
 static uint32_t crc32_ref(const uint8_t *p, size_t n)
@@ -851,7 +921,7 @@ TEST_F(accel, submit_results)
 {
 	struct drm_dummy_accel_get_param p = { .param = DUMMY_ACCEL_PARAM_JOBS_DONE };
 	struct drm_dummy_accel_submit job = { 0 };
-	uint64_t sum = 0, xor = 0, part = 0, seq;
+	uint64_t sum = 0, xor = 0, part = 0, seq, result = 0;
 	struct accel_bo in, out;
 	uint32_t *buf;
 	unsigned int i;
@@ -871,29 +941,28 @@ TEST_F(accel, submit_results)
 	job.in_handle = in.handle;
 	job.count = DUMMY_ACCEL_MAX_ELEMENTS;
 	job.op = DUMMY_ACCEL_OP_SUM;
-	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
-	EXPECT_EQ(sum, job.result);
+	ASSERT_EQ(0, accel_job_wait(self->fd, &job, &result));
+	EXPECT_EQ(sum, result);
 	seq = job.seqno;
 	EXPECT_LT(0, seq);
 
 	job.op = DUMMY_ACCEL_OP_XOR;
-	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
-	EXPECT_EQ(xor, job.result);
+	ASSERT_EQ(0, accel_job_wait(self->fd, &job, &result));
+	EXPECT_EQ(xor, result);
 	EXPECT_EQ(seq + 1, job.seqno);
 
 	job.op = DUMMY_ACCEL_OP_CRC32;
 	job.count = 3;
-	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
-	EXPECT_EQ(crc32_ref((uint8_t *)buf, 12), job.result);
+	ASSERT_EQ(0, accel_job_wait(self->fd, &job, &result));
+	EXPECT_EQ(crc32_ref((uint8_t *)buf, 12), result);
 
-	/* elements 1000..1023, the result also written to the output buffer */
+	/* elements 1000..1023, the result written to the output buffer */
 	job.op = DUMMY_ACCEL_OP_SUM;
 	job.in_offset = 1000;
 	job.count = 24;
 	job.out_handle = out.handle;
 	job.out_offset = 8;
-	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
-	EXPECT_EQ(part, job.result);
+	ASSERT_EQ(0, accel_job_wait(self->fd, &job, NULL));
 	EXPECT_EQ(part, ((uint64_t *)out.map)[1]);
 	EXPECT_EQ(0, ((uint64_t *)out.map)[0]);
 
@@ -903,8 +972,7 @@ TEST_F(accel, submit_results)
 	job.count = 4;
 	job.out_handle = in.handle;
 	job.out_offset = 0;
-	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
-	EXPECT_EQ(sum, job.result);
+	ASSERT_EQ(0, accel_job_wait(self->fd, &job, NULL));
 	EXPECT_EQ(sum, *(uint64_t *)in.map);
 
 	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p));
@@ -913,10 +981,211 @@ TEST_F(accel, submit_results)
 	EXPECT_EQ(0, accel_bo_free(self->fd, &in));
 }
 
+/* GET_CAP of @cap: its value, or -errno */
+static long long get_cap(int fd, uint64_t cap)
+{
+	struct drm_get_cap c = { .capability = cap };
+
+	return ioctl(fd, DRM_IOCTL_GET_CAP, &c) ? -errno : (long long)c.value;
+}
+
+/*
+ * A job's fence goes into its out-syncobj: SYNCOBJ_WAIT returns once the
+ * result is written; exported as a sync_file the fence polls readable,
+ * signalled without error, and names the driver. GET_CAP says syncobjs
+ * and timelines work.
+ */
+TEST_F(accel, job_fence_through_syncobj_and_sync_file)
+{
+	struct drm_dummy_accel_submit job = { .count = 1, .op = DUMMY_ACCEL_OP_SUM, .core = 1 };
+	struct drm_syncobj_handle h = { .flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE };
+	struct drm_syncobj_wait w = { .count_handles = 1 };
+	struct sync_fence_info fi = { 0 };
+	struct sync_file_info info = { .num_fences = 1, .sync_fence_info = (uintptr_t)&fi };
+	struct pollfd pfd = { .events = POLLIN };
+	struct timespec now;
+	struct accel_bo bo;
+	uint32_t sync;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	EXPECT_EQ(1, get_cap(self->fd, DRM_CAP_SYNCOBJ));
+	EXPECT_EQ(1, get_cap(self->fd, DRM_CAP_SYNCOBJ_TIMELINE));
+	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &bo));
+	((uint32_t *)bo.map)[0] = 99;
+	sync = accel_syncobj_new(self->fd, 0);
+	ASSERT_NE(0, sync);
+	job.in_handle = bo.handle;
+	job.out_handle = bo.handle;
+	job.out_offset = 8;
+	job.out_syncobj.handle = sync;
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	w.handles = (uintptr_t)&sync;
+	w.timeout_nsec = (now.tv_sec + ACCEL_WAIT_SECONDS) * 1000000000LL + now.tv_nsec;
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_SYNCOBJ_WAIT, &w));
+	EXPECT_EQ(99, ((uint64_t *)bo.map)[1]);
+
+	h.handle = sync;
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h));
+	pfd.fd = h.fd;
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
+	ASSERT_EQ(0, ioctl(h.fd, SYNC_IOC_FILE_INFO, &info));
+	EXPECT_EQ(1, info.status);
+	EXPECT_EQ(1, fi.status);
+	EXPECT_STREQ(DUMMY_NAME, fi.driver_name);
+	close(h.fd);
+	EXPECT_EQ(0, accel_syncobj_free(self->fd, sync));
+	EXPECT_EQ(0, accel_bo_free(self->fd, &bo));
+}
+
+/*
+ * Three jobs on three cores chained through one timeline syncobj: each
+ * waits for the point the one before signals and reads what it wrote.
+ * Waiting for the last point waits for them all; QUERY gives that point.
+ */
+TEST_F(accel, timeline_points_in_order)
+{
+	struct drm_dummy_accel_syncobj dep = { 0 };
+	struct drm_dummy_accel_submit job = { .op = DUMMY_ACCEL_OP_SUM };
+	struct drm_syncobj_timeline_array q = { .count_handles = 1 };
+	struct accel_bo in, res;
+	uint64_t *r, point = 0;
+	uint32_t tl, i;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &in));
+	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &res));
+	for (i = 0; i < 4; i++)
+		((uint32_t *)in.map)[i] = i + 1;
+	tl = accel_syncobj_new(self->fd, 0);
+	ASSERT_NE(0, tl);
+
+	/* 1 + 2 + 3 + 4 into r[0], then r[0] into r[1], then r[0] + r[1] into r[2] */
+	for (i = 0; i < 3; i++) {
+		job.in_handle = i ? res.handle : in.handle;
+		job.count = i ? 2 * i : 4;
+		job.out_handle = res.handle;
+		job.out_offset = 8 * i;
+		job.core = i;
+		job.in_syncobjs = (uintptr_t)&dep;
+		job.in_syncobj_count = i > 0;
+		dep = (struct drm_dummy_accel_syncobj){ .handle = tl, .point = i };
+		job.out_syncobj = (struct drm_dummy_accel_syncobj){ .handle = tl, .point = i + 1 };
+		ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job))
+			TH_LOG("job %u", i);
+	}
+	ASSERT_EQ(0, accel_syncobj_wait(self->fd, tl, 3));
+	r = res.map;
+	EXPECT_EQ(10, r[0]);
+	EXPECT_EQ(10, r[1]);
+	EXPECT_EQ(20, r[2]);
+	q.handles = (uintptr_t)&tl;
+	q.points = (uintptr_t)&point;
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_SYNCOBJ_QUERY, &q));
+	EXPECT_EQ(3, point);
+	EXPECT_EQ(0, accel_syncobj_free(self->fd, tl));
+	EXPECT_EQ(0, accel_bo_free(self->fd, &res));
+	EXPECT_EQ(0, accel_bo_free(self->fd, &in));
+}
+
+#define FLIGHT_THREADS	4
+#define FLIGHT_JOBS	250
+
+struct flight {
+	pthread_t th;
+	int fd;
+	unsigned int cores;
+	unsigned int t;
+	int err;
+	unsigned int right;
+};
+
+/*
+ * One thread's FLIGHT_JOBS jobs, queued on every core in turn without
+ * waiting, each fence at the next point of the thread's timeline; then
+ * the wait for the last point, and the results checked.
+ */
+static void *flight_run(void *p)
+{
+	struct drm_dummy_accel_submit job = { .op = DUMMY_ACCEL_OP_SUM };
+	struct flight *f = p;
+	struct accel_bo in, out;
+	uint64_t want;
+	uint32_t tl, i;
+
+	f->err = accel_bo_new(f->fd, 4096, &in);
+	if (f->err)
+		return NULL;
+	f->err = accel_bo_new(f->fd, FLIGHT_JOBS * 8, &out);
+	tl = accel_syncobj_new(f->fd, 0);
+	if (!f->err && !tl)
+		f->err = -errno;
+	for (i = 0; i < 8; i++)
+		((uint32_t *)in.map)[i] = 1000 * f->t + i;
+	for (i = 0; !f->err && i < FLIGHT_JOBS; i++) {
+		job.in_handle = in.handle;
+		job.count = i % 8 + 1;
+		job.out_handle = out.handle;
+		job.out_offset = 8 * i;
+		job.core = i % f->cores;
+		job.out_syncobj = (struct drm_dummy_accel_syncobj){ .handle = tl, .point = i + 1 };
+		if (ioctl(f->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job))
+			f->err = -errno;
+	}
+	if (!f->err)
+		f->err = accel_syncobj_wait(f->fd, tl, FLIGHT_JOBS);
+	for (i = 0; !f->err && i < FLIGHT_JOBS; i++) {
+		/* the first i % 8 + 1 elements: 1000 t each, and 0 + 1 + ... */
+		want = (i % 8 + 1) * 1000ULL * f->t + (i % 8) * (i % 8 + 1) / 2;
+		f->right += ((uint64_t *)out.map)[i] == want;
+	}
+	if (tl)
+		accel_syncobj_free(f->fd, tl);
+	if (out.map)
+		accel_bo_free(f->fd, &out);
+	accel_bo_free(f->fd, &in);
+	return NULL;
+}
+
+/*
+ * FLIGHT_THREADS threads queue FLIGHT_JOBS jobs each on one file, across
+ * the first four cores, without waiting in between: all complete, each
+ * with its own result.
+ */
+TEST_F(accel, jobs_in_flight_four_threads_four_cores)
+{
+	struct drm_dummy_accel_get_param p = { .param = DUMMY_ACCEL_PARAM_NUM_CORES };
+	struct flight f[FLIGHT_THREADS];
+	unsigned int i;
+	double start;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p));
+	ASSERT_LE(1, p.value);
+	start = accel_now();
+	for (i = 0; i < FLIGHT_THREADS; i++) {
+		f[i] = (struct flight){ .fd = self->fd, .t = i + 1,
+					.cores = p.value < 4 ? p.value : 4 };
+		ASSERT_EQ(0, pthread_create(&f[i].th, NULL, flight_run, &f[i]));
+	}
+	for (i = 0; i < FLIGHT_THREADS; i++) {
+		pthread_join(f[i].th, NULL);
+		EXPECT_EQ(0, f[i].err) TH_LOG("thread %u: %s", i, strerror(-f[i].err));
+		EXPECT_EQ(FLIGHT_JOBS, f[i].right) TH_LOG("thread %u", i);
+	}
+	TH_LOG("%d jobs on %u cores in %.2f s", FLIGHT_THREADS * FLIGHT_JOBS, f[0].cores,
+	       accel_now() - start);
+}
+
 FIXTURE(submit_error) {
 	int fd;
 	const char *why;
 	struct accel_bo in, out;
+	uint32_t sync;
 };
 
 /*
@@ -934,8 +1203,15 @@ FIXTURE_VARIANT(submit_error) {
 	uint64_t in_offset;
 	int out;
 	uint64_t out_offset;
+	uint32_t core;
+	int in_sync;
+	int out_sync;
 	int err;
 };
+
+/* in_sync: the job's in-syncobjs; out_sync: its out-syncobj */
+enum { SYNC_NONE, SYNC_FIXTURE, SYNC_UNKNOWN, SYNC_FLAGS, SYNC_UNREADABLE, SYNC_TOO_MANY,
+	SYNC_POINT_ALONE };
 
 FIXTURE_VARIANT_ADD(submit_error, count_zero) { .count = 0, .err = EINVAL };
 FIXTURE_VARIANT_ADD(submit_error, count_over_max) {
@@ -961,6 +1237,25 @@ FIXTURE_VARIANT_ADD(submit_error, out_past_end) {
 	.count = 1, .out = BO_FIXTURE, .out_offset = 4096, .err = EINVAL };
 FIXTURE_VARIANT_ADD(submit_error, out_offset_end_overflow) {
 	.count = 1, .out = BO_FIXTURE, .out_offset = UINT64_MAX - 7, .err = EINVAL };
+/* the dummy device has 4 cores unless loaded with num_cores */
+FIXTURE_VARIANT_ADD(submit_error, core_past_last) { .count = 1, .core = 64, .err = EINVAL };
+/* a syncobj just created has no fence to wait for */
+FIXTURE_VARIANT_ADD(submit_error, in_syncobj_without_fence) {
+	.count = 1, .in_sync = SYNC_FIXTURE, .err = EINVAL };
+FIXTURE_VARIANT_ADD(submit_error, in_syncobj_unknown) {
+	.count = 1, .in_sync = SYNC_UNKNOWN, .err = ENOENT };
+FIXTURE_VARIANT_ADD(submit_error, in_syncobj_flags_set) {
+	.count = 1, .in_sync = SYNC_FLAGS, .err = EINVAL };
+FIXTURE_VARIANT_ADD(submit_error, in_syncobjs_unreadable) {
+	.count = 1, .in_sync = SYNC_UNREADABLE, .err = EFAULT };
+FIXTURE_VARIANT_ADD(submit_error, in_syncobjs_too_many) {
+	.count = 1, .in_sync = SYNC_TOO_MANY, .err = EINVAL };
+FIXTURE_VARIANT_ADD(submit_error, out_syncobj_unknown) {
+	.count = 1, .out_sync = SYNC_UNKNOWN, .err = ENOENT };
+FIXTURE_VARIANT_ADD(submit_error, out_syncobj_flags_set) {
+	.count = 1, .out_sync = SYNC_FLAGS, .err = EINVAL };
+FIXTURE_VARIANT_ADD(submit_error, out_point_without_syncobj) {
+	.count = 1, .out_sync = SYNC_POINT_ALONE, .err = EINVAL };
 
 FIXTURE_SETUP(submit_error)
 {
@@ -971,6 +1266,8 @@ FIXTURE_SETUP(submit_error)
 		return;
 	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &self->in));
 	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &self->out));
+	self->sync = accel_syncobj_new(self->fd, 0);
+	ASSERT_NE(0, self->sync);
 }
 
 FIXTURE_TEARDOWN(submit_error)
@@ -985,14 +1282,24 @@ static uint32_t submit_handle(int which, const struct accel_bo *bo)
 	return which == BO_FIXTURE ? bo->handle : which == BO_UNKNOWN ? 0xdead : 0;
 }
 
+/* What a variant's SYNC_* stands for, in @s */
+static void submit_syncobj(int which, uint32_t fixture, struct drm_dummy_accel_syncobj *s)
+{
+	s->handle = which == SYNC_UNKNOWN ? 0xdead : which == SYNC_POINT_ALONE ? 0 : fixture;
+	s->flags = which == SYNC_FLAGS;
+	s->point = which == SYNC_POINT_ALONE;
+}
+
 /* A refused job runs nothing: no sequence number, no result written. */
 TEST_F(submit_error, fails_with_errno)
 {
+	struct drm_dummy_accel_syncobj in = { 0 };
 	struct drm_dummy_accel_submit job = {
 		.count = variant->count,
 		.op = variant->op,
 		.flags = variant->flags,
 		.pad = variant->pad,
+		.core = variant->core,
 		.in_offset = variant->in_offset,
 		.out_offset = variant->out_offset,
 	};
@@ -1001,11 +1308,20 @@ TEST_F(submit_error, fails_with_errno)
 		SKIP(return, "%s", self->why);
 	job.in_handle = submit_handle(variant->in ?: BO_FIXTURE, &self->in);
 	job.out_handle = variant->out ? submit_handle(variant->out, &self->out) : 0;
+	if (variant->in_sync) {
+		submit_syncobj(variant->in_sync, self->sync, &in);
+		job.in_syncobjs = variant->in_sync == SYNC_UNREADABLE ? 0 : (uintptr_t)&in;
+		job.in_syncobj_count = variant->in_sync == SYNC_TOO_MANY ?
+				       DUMMY_ACCEL_MAX_IN_SYNCOBJS + 1 : 1;
+	}
+	if (variant->out_sync)
+		submit_syncobj(variant->out_sync, self->sync, &job.out_syncobj);
 	((uint32_t *)self->in.map)[0] = 7;
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
 	EXPECT_EQ(variant->err, errno);
 	EXPECT_EQ(0, job.seqno);
-	EXPECT_EQ(0, job.result);
+	/* nothing ran, nothing went into the syncobj */
+	EXPECT_EQ(-EINVAL, accel_syncobj_wait_flags(self->fd, self->sync, 0, 0));
 	EXPECT_EQ(0, ((uint64_t *)self->out.map)[0]);
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, NULL));
 	EXPECT_EQ(EFAULT, errno);
@@ -1300,6 +1616,7 @@ static void *bo_info_map(int fd, uint32_t handle, uint64_t *size)
 TEST_F(accel, prime_two_files_share_a_buffer)
 {
 	struct drm_dummy_accel_submit job = { .count = 2, .op = DUMMY_ACCEL_OP_SUM };
+	uint64_t result = 0;
 	uint32_t *m2, handle;
 	struct accel_bo bo;
 	uint64_t size;
@@ -1320,8 +1637,8 @@ TEST_F(accel, prime_two_files_share_a_buffer)
 	EXPECT_EQ(bo.handle, prime_import(self->fd, dmabuf));
 
 	job.in_handle = handle;
-	ASSERT_EQ(0, ioctl(other, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
-	EXPECT_EQ(42, job.result);
+	ASSERT_EQ(0, accel_job_wait(other, &job, &result));
+	EXPECT_EQ(42, result);
 	m2 = bo_info_map(other, handle, &size);
 	ASSERT_TRUE(m2 != MAP_FAILED);
 	EXPECT_EQ(8192, size);
@@ -1334,8 +1651,8 @@ TEST_F(accel, prime_two_files_share_a_buffer)
 	close(dmabuf);
 	job.in_offset = 1024;
 	job.count = 1;
-	ASSERT_EQ(0, ioctl(other, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
-	EXPECT_EQ(7, job.result);
+	ASSERT_EQ(0, accel_job_wait(other, &job, &result));
+	EXPECT_EQ(7, result);
 	EXPECT_EQ(0, munmap(m2, size));
 	EXPECT_EQ(0, accel_gem_close(other, handle));
 	close(other);
@@ -1415,6 +1732,7 @@ TEST_F(accel, prime_import_vgem)
 	struct drm_mode_create_dumb dumb = { .width = 1024, .height = 1, .bpp = 32 };
 	struct drm_dummy_accel_submit job = { .count = 3, .op = DUMMY_ACCEL_OP_SUM };
 	struct drm_mode_map_dumb map = { 0 };
+	uint64_t result = 0;
 	int card, dmabuf;
 	uint32_t handle;
 	uint32_t *m;
@@ -1438,11 +1756,11 @@ TEST_F(accel, prime_import_vgem)
 	handle = prime_import(self->fd, dmabuf);
 	ASSERT_NE(0, handle) TH_LOG("PRIME_FD_TO_HANDLE of vgem's buffer: %s", strerror(errno));
 	job.in_handle = handle;
-	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
-	EXPECT_EQ(1234, job.result);
+	ASSERT_EQ(0, accel_job_wait(self->fd, &job, &result));
+	EXPECT_EQ(1234, result);
 	m[1] = 0;
-	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
-	EXPECT_EQ(1034, job.result);
+	ASSERT_EQ(0, accel_job_wait(self->fd, &job, &result));
+	EXPECT_EQ(1034, result);
 
 	EXPECT_EQ(0, accel_gem_close(self->fd, handle));
 	close(dmabuf);
@@ -1491,12 +1809,12 @@ TEST_F(reset_error, fails_with_errno)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
-	ASSERT_EQ(0, accel_submit_values(self->fd, DUMMY_ACCEL_OP_SUM, &data, 1, &job));
+	ASSERT_EQ(0, accel_submit_values(self->fd, DUMMY_ACCEL_OP_SUM, &data, 1, &job, NULL));
 	seq = job.seqno;
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_RESET,
 			    variant->null_pointer ? NULL : &reset));
 	EXPECT_EQ(variant->err, errno);
-	ASSERT_EQ(0, accel_submit_values(self->fd, DUMMY_ACCEL_OP_SUM, &data, 1, &job));
+	ASSERT_EQ(0, accel_submit_values(self->fd, DUMMY_ACCEL_OP_SUM, &data, 1, &job, NULL));
 	EXPECT_EQ(seq + 1, job.seqno);
 }
 
@@ -1528,30 +1846,31 @@ FIXTURE_VARIANT(core_ioctl) {
 /*
  * { cmd, allowed, errno for a zeroed argument }. dummy_accel has GEM and
  * PRIME: handle 0 is no buffer (GEM_CLOSE: EINVAL, HANDLE_TO_FD: ENOENT)
- * and fd 0 no dma-buf (EINVAL). It has no syncobj, so those fail with
- * EOPNOTSUPP, the error drm-uapi.rst gives a feature the driver does not
- * support.
+ * and fd 0 no dma-buf (EINVAL). It has syncobjs, timelines too: CREATE
+ * without flags works, handle 0 is no syncobj (DESTROY, HANDLE_TO_FD:
+ * EINVAL; TRANSFER to it: ENOENT), fd 0 no syncobj file (EINVAL), and no
+ * handles at all are refused (EINVAL).
  */
 FIXTURE_VARIANT_ADD(core_ioctl, VERSION) { DRM_IOCTL_VERSION, 1, 0 };
 FIXTURE_VARIANT_ADD(core_ioctl, GET_CAP) { DRM_IOCTL_GET_CAP, 1, EOPNOTSUPP };
 FIXTURE_VARIANT_ADD(core_ioctl, GEM_CLOSE) { DRM_IOCTL_GEM_CLOSE, 1, EINVAL };
 FIXTURE_VARIANT_ADD(core_ioctl, PRIME_HANDLE_TO_FD) { DRM_IOCTL_PRIME_HANDLE_TO_FD, 1, ENOENT };
 FIXTURE_VARIANT_ADD(core_ioctl, PRIME_FD_TO_HANDLE) { DRM_IOCTL_PRIME_FD_TO_HANDLE, 1, EINVAL };
-FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_CREATE) { DRM_IOCTL_SYNCOBJ_CREATE, 1, EOPNOTSUPP };
-FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_DESTROY) { DRM_IOCTL_SYNCOBJ_DESTROY, 1, EOPNOTSUPP };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_CREATE) { DRM_IOCTL_SYNCOBJ_CREATE, 1, 0 };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_DESTROY) { DRM_IOCTL_SYNCOBJ_DESTROY, 1, EINVAL };
 FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_HANDLE_TO_FD) {
-	DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, 1, EOPNOTSUPP };
+	DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, 1, EINVAL };
 FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_FD_TO_HANDLE) {
-	DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, 1, EOPNOTSUPP };
-FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_TRANSFER) { DRM_IOCTL_SYNCOBJ_TRANSFER, 1, EOPNOTSUPP };
-FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_WAIT) { DRM_IOCTL_SYNCOBJ_WAIT, 1, EOPNOTSUPP };
+	DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, 1, EINVAL };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_TRANSFER) { DRM_IOCTL_SYNCOBJ_TRANSFER, 1, ENOENT };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_WAIT) { DRM_IOCTL_SYNCOBJ_WAIT, 1, EINVAL };
 FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_TIMELINE_WAIT) {
-	DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, 1, EOPNOTSUPP };
-FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_RESET) { DRM_IOCTL_SYNCOBJ_RESET, 1, EOPNOTSUPP };
-FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_SIGNAL) { DRM_IOCTL_SYNCOBJ_SIGNAL, 1, EOPNOTSUPP };
+	DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, 1, EINVAL };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_RESET) { DRM_IOCTL_SYNCOBJ_RESET, 1, EINVAL };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_SIGNAL) { DRM_IOCTL_SYNCOBJ_SIGNAL, 1, EINVAL };
 FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_TIMELINE_SIGNAL) {
-	DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, 1, EOPNOTSUPP };
-FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_QUERY) { DRM_IOCTL_SYNCOBJ_QUERY, 1, EOPNOTSUPP };
+	DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL, 1, EINVAL };
+FIXTURE_VARIANT_ADD(core_ioctl, SYNCOBJ_QUERY) { DRM_IOCTL_SYNCOBJ_QUERY, 1, EINVAL };
 FIXTURE_VARIANT_ADD(core_ioctl, GET_UNIQUE) { DRM_IOCTL_GET_UNIQUE, 0, EACCES };
 FIXTURE_VARIANT_ADD(core_ioctl, GET_MAGIC) { DRM_IOCTL_GET_MAGIC, 0, EACCES };
 FIXTURE_VARIANT_ADD(core_ioctl, GET_CLIENT) { DRM_IOCTL_GET_CLIENT, 0, EACCES };

@@ -189,6 +189,88 @@ TEST_F(module, unbind_with_open_fd_then_bind)
 	close(fd);
 }
 
+/* Export the fence in syncobj @handle of @fd as a sync_file: its fd or -errno */
+static int export_fence(int fd, uint32_t handle)
+{
+	struct drm_syncobj_handle h = {
+		.handle = handle, .flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+	};
+
+	return ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h) ? -errno : h.fd;
+}
+
+/* The status of the fence of sync_file @fd: 1, 0, the fence's error, or -errno */
+static int sync_file_status(int fd)
+{
+	struct sync_file_info info = { 0 };
+
+	return ioctl(fd, SYNC_IOC_FILE_INFO, &info) ? -errno : info.status;
+}
+
+/*
+ * A device unbound with jobs in flight: one hung, one queued behind it,
+ * one on another core waiting for the hung one's fence. The unbind does
+ * not wait for the job timeout: every fence signals with ENODEV by the
+ * time it returns (read through sync_files exported before), and the
+ * module unloads once the file is closed.
+ */
+TEST_F(module, unbind_with_jobs_in_flight)
+{
+	struct drm_dummy_accel_submit job = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
+	struct drm_dummy_accel_syncobj dep = { 0 };
+	int index, fd, sf[3], i;
+	char pdev[64], path[96];
+	uint32_t sync[3];
+	struct accel_bo bo;
+	double start;
+
+	if (self->why)
+		SKIP(return, "%s", self->why);
+	if (!accel_debugfs_mounted())
+		SKIP(return, NO_DEBUGFS);
+	ASSERT_EQ(0, reload("job_timeout_ms=20000"));
+	index = accel_find_dummy();
+	ASSERT_LE(0, index);
+	ASSERT_EQ(0, accel_platform_name(index, pdev, sizeof(pdev)));
+	fd = accel_open_index(index);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, accel_bo_new(fd, 4096, &bo));
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/hang_jobs", index);
+	ASSERT_EQ(0, accel_write_str(path, "1"));
+
+	job.in_handle = bo.handle;
+	for (i = 0; i < 3; i++) {
+		sync[i] = accel_syncobj_new(fd, 0);
+		ASSERT_NE(0, sync[i]);
+		/* 0 hangs on core 0, 1 waits behind it, 2 on core 1 waits for 0 */
+		job.core = i == 2;
+		dep.handle = sync[0];
+		job.in_syncobjs = (uintptr_t)&dep;
+		job.in_syncobj_count = i == 2;
+		job.out_syncobj.handle = sync[i];
+		ASSERT_EQ(0, ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job)) TH_LOG("job %d", i);
+		sf[i] = export_fence(fd, sync[i]);
+		ASSERT_LE(0, sf[i]);
+	}
+	EXPECT_EQ(0, sync_file_status(sf[0]));
+	/* the hung job has started to hang once it took the count */
+	for (i = 0; i < 1000 && accel_file_has_line(path, "1") > 0; i++)
+		usleep(1000);
+	usleep(50000);
+
+	start = accel_now();
+	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/unbind", pdev));
+	EXPECT_GT(10.0, accel_now() - start);
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ(-ENODEV, sync_file_status(sf[i])) TH_LOG("job %d", i);
+		close(sf[i]);
+	}
+	EXPECT_EQ(-ENODEV, accel_syncobj_free(fd, sync[0]));
+	EXPECT_EQ(0, munmap(bo.map, bo.size));
+	EXPECT_EQ(0, close(fd));
+	EXPECT_EQ(0, syscall(SYS_delete_module, DUMMY_NAME, O_NONBLOCK));
+}
+
 /* A uevent as the kernel broadcasts it: "ACTION@DEVPATH", then KEY=value strings. */
 struct uevent {
 	char buf[8192];
@@ -440,6 +522,7 @@ TEST_F(module, four_devices_work_independently)
 {
 	struct drm_dummy_accel_get_param p = { .param = DUMMY_ACCEL_PARAM_INDEX };
 	struct drm_dummy_accel_submit job = { 0 };
+	uint64_t result = 0;
 	uint32_t data = 7;
 	int fds[4], i;
 
@@ -455,9 +538,10 @@ TEST_F(module, four_devices_work_independently)
 		ASSERT_EQ(0, ioctl(fds[i], DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p));
 		EXPECT_EQ(i, p.value);
 		/* each device counts its own jobs */
-		ASSERT_EQ(0, accel_submit_values(fds[i], DUMMY_ACCEL_OP_SUM, &data, 1, &job));
+		ASSERT_EQ(0, accel_submit_values(fds[i], DUMMY_ACCEL_OP_SUM, &data, 1,
+						 &job, &result));
 		EXPECT_EQ(1, job.seqno);
-		EXPECT_EQ(7, job.result);
+		EXPECT_EQ(7, result);
 	}
 	for (i = 0; i < 4; i++)
 		close(fds[i]);
@@ -477,6 +561,7 @@ TEST_F(module, prime_between_two_devices)
 	struct drm_dummy_accel_bo_info info = { 0 };
 	struct drm_prime_handle imp = { 0 };
 	int fd0, fd1, dmabuf;
+	uint64_t result = 0;
 	struct accel_bo bo;
 	uint32_t *m1;
 
@@ -497,8 +582,8 @@ TEST_F(module, prime_between_two_devices)
 	ASSERT_EQ(0, ioctl(fd1, DRM_IOCTL_PRIME_FD_TO_HANDLE, &imp))
 		TH_LOG("accel1 importing accel0's buffer: %s", strerror(errno));
 	job.in_handle = imp.handle;
-	ASSERT_EQ(0, ioctl(fd1, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
-	EXPECT_EQ(42, job.result);
+	ASSERT_EQ(0, accel_job_wait(fd1, &job, &result));
+	EXPECT_EQ(42, result);
 	/* accel1 maps the buffer through the dma-buf: accel0's memory */
 	info.handle = imp.handle;
 	ASSERT_EQ(0, ioctl(fd1, DRM_IOCTL_DUMMY_ACCEL_BO_INFO, &info));
@@ -511,8 +596,8 @@ TEST_F(module, prime_between_two_devices)
 	EXPECT_EQ(5, ((uint32_t *)bo.map)[2]);
 	job.in_offset = 2;
 	job.count = 1;
-	ASSERT_EQ(0, ioctl(fd1, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
-	EXPECT_EQ(5, job.result);
+	ASSERT_EQ(0, accel_job_wait(fd1, &job, &result));
+	EXPECT_EQ(5, result);
 	EXPECT_EQ(0, munmap(m1, info.size));
 	EXPECT_EQ(0, accel_gem_close(fd1, imp.handle));
 	EXPECT_EQ(0, accel_bo_free(fd0, &bo));

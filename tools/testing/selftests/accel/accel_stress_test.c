@@ -69,6 +69,7 @@ static void worker_bad(struct worker *w, const char *call, int err)
 static void worker_buffer(struct worker *w, int fd)
 {
 	struct drm_dummy_accel_submit job = { .count = 1, .op = DUMMY_ACCEL_OP_XOR };
+	uint64_t result = 0;
 	struct accel_bo bo;
 	int ret;
 
@@ -81,12 +82,13 @@ static void worker_buffer(struct worker *w, int fd)
 	}
 	*(uint32_t *)bo.map = 0x5a5a;
 	job.in_handle = bo.handle;
-	w->calls++;
-	if (ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job)) {
-		if (errno != ENODEV)
-			worker_bad(w, "SUBMIT", errno);
-	} else if (job.result != 0x5a5a) {
-		worker_bad(w, "SUBMIT's result", 0);
+	w->calls += 4;
+	ret = accel_job_wait(fd, &job, &result);
+	if (ret) {
+		if (ret != -ENODEV)
+			worker_bad(w, "syncobj, SUBMIT or wait", -ret);
+	} else if (result != 0x5a5a) {
+		worker_bad(w, "the job's result", 0);
 	}
 	w->calls++;
 	ret = accel_bo_free(fd, &bo);

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/sync_file.h>
+
 #include <drm/drm.h>
 #include <drm/dummy_accel.h>
 
@@ -118,13 +120,117 @@ static inline int accel_bo_free(int fd, struct accel_bo *bo)
 	return accel_gem_close(fd, bo->handle);
 }
 
+/* DRM_IOCTL_SYNCOBJ_CREATE with @flags: the handle, or 0 (errno set) */
+static inline uint32_t accel_syncobj_new(int fd, uint32_t flags)
+{
+	struct drm_syncobj_create c = { .flags = flags };
+
+	return ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &c) ? 0 : c.handle;
+}
+
+static inline int accel_syncobj_free(int fd, uint32_t handle)
+{
+	struct drm_syncobj_destroy d = { .handle = handle };
+
+	return ioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &d) ? -errno : 0;
+}
+
+/*
+ * DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT for @point of syncobj @handle (0: a
+ * binary one) with @flags, for at most ACCEL_WAIT_SECONDS: 0 or -errno
+ * (-ETIME when it did not signal in time)
+ */
+#define ACCEL_WAIT_SECONDS	20
+static inline int accel_syncobj_wait_flags(int fd, uint32_t handle, uint64_t point,
+					   uint32_t flags)
+{
+	struct timespec now;
+	struct drm_syncobj_timeline_wait w = {
+		.handles = (uintptr_t)&handle, .points = (uintptr_t)&point,
+		.count_handles = 1, .flags = flags,
+	};
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	w.timeout_nsec = (now.tv_sec + ACCEL_WAIT_SECONDS) * 1000000000LL + now.tv_nsec;
+	return ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w) ? -errno : 0;
+}
+
+/* Wait until @point of syncobj @handle has a fence, and it signalled */
+static inline int accel_syncobj_wait(int fd, uint32_t handle, uint64_t point)
+{
+	return accel_syncobj_wait_flags(fd, handle, point,
+					DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT);
+}
+
+/*
+ * The status of the fence in binary syncobj @handle, through a sync_file:
+ * 1 signalled, 0 not yet, the fence's error (< 0), or -errno
+ */
+static inline int accel_fence_status(int fd, uint32_t handle)
+{
+	struct drm_syncobj_handle h = {
+		.handle = handle, .flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+	};
+	struct sync_file_info info = { 0 };
+	int ret;
+
+	if (ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h))
+		return -errno;
+	ret = ioctl(h.fd, SYNC_IOC_FILE_INFO, &info) ? -errno : info.status;
+	close(h.fd);
+	return ret;
+}
+
+/*
+ * Submit @job on @fd and wait for its fence: 0, or -errno of the
+ * submission or the wait, or the fence's error. When @result is not NULL the job gets an output
+ * buffer of its own, and *@result what it wrote there. @job comes back as
+ * it went.
+ */
+static inline int accel_job_wait(int fd, struct drm_dummy_accel_submit *job,
+				 uint64_t *result)
+{
+	struct drm_dummy_accel_submit sent = *job;
+	uint32_t sync = accel_syncobj_new(fd, 0);
+	struct accel_bo out = { 0 };
+	int err;
+
+	if (!sync)
+		return -errno;
+	err = result ? accel_bo_new(fd, 4096, &out) : 0;
+	if (!err) {
+		if (result) {
+			sent.out_handle = out.handle;
+			sent.out_offset = 0;
+		}
+		sent.out_syncobj = (struct drm_dummy_accel_syncobj){ .handle = sync };
+		err = ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &sent) ? -errno : 0;
+		job->seqno = sent.seqno;
+	}
+	if (!err)
+		err = accel_syncobj_wait(fd, sync, 0);
+	/* a job that did not run signals its fence with an error */
+	if (!err)
+		err = accel_fence_status(fd, sync);
+	if (err == 1)
+		err = 0;
+	if (!err && result)
+		*result = *(uint64_t *)out.map;
+	if (out.map)
+		accel_bo_free(fd, &out);
+	accel_syncobj_free(fd, sync);
+	return err;
+}
+
 /*
  * Run @op over the @n elements @vals on @fd as a client does: a buffer
  * created, mapped, filled, named in @job (whose other inputs the caller
- * set) and closed. 0 or -errno of the first step that failed.
+ * set), the job waited for and the buffer closed; the result in *@result
+ * unless it is NULL. 0 or -errno of the first step that failed.
  */
 static inline int accel_submit_values(int fd, uint32_t op, const uint32_t *vals,
-				      uint32_t n, struct drm_dummy_accel_submit *job)
+				      uint32_t n, struct drm_dummy_accel_submit *job,
+				      uint64_t *result)
 {
 	struct accel_bo bo;
 	int err;
@@ -136,7 +242,7 @@ static inline int accel_submit_values(int fd, uint32_t op, const uint32_t *vals,
 	job->in_handle = bo.handle;
 	job->count = n;
 	job->op = op;
-	err = ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, job) ? -errno : 0;
+	err = accel_job_wait(fd, job, result);
 	accel_bo_free(fd, &bo);
 	return err;
 }
