@@ -65,13 +65,9 @@ trap restore EXIT
 # with accel_disabled_test.o), the x86_64 guest (the only one with
 # CONFIG_COMPAT, for drm_ioc32.o) or the KUnit debug configuration (the
 # only one with dummy_accel's suite), in directories of their own so that
-# those builds are left as they are; it must be newer than the patch. A
-# file another one of its directory #includes (a driver's KUnit suite) is
-# compiled in that one's object, whose dependencies must name it.
+# those builds are left as they are; it must be newer than the patch.
 object() {
-	local o=${1%.c}.o k arch d inc
-	inc=$(grep -lx "#include \"${1##*/}\"" "$TREE/${1%/*}"/*.c 2>/dev/null | head -n1 || :)
-	[ -z "$inc" ] || o=${1%/*}/$(basename "${inc%.c}").o
+	local o=${1%.c}.o k arch d
 	compiled_in "$STATE/build-uml" "$o" "$1" && return 0
 	for k in $SHADOW_BUILDS; do
 		arch=${k#*:}

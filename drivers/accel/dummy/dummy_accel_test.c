@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit tests of dummy_accel's own paths: buffers created, looked up and
- * freed through the driver's ioctl functions, the range checks a job makes
- * before it maps its buffers, the "hardware" itself, and the RAS reports. Included at the
- * end of dummy_accel.c, whose static functions they call.
+ * KUnit tests of dummy_accel's own paths, through the functions its files
+ * share (dummy_accel.h): buffers created, looked up and freed, the range
+ * checks a job makes before it maps its buffers, the "hardware" itself,
+ * fences and queues (order, timeout, unplug) and the RAS reports.
  *
  * Each test registers a device of the driver under a root device of its
  * own and opens the device's node through a char device node on a private
@@ -14,10 +14,23 @@
 #include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/dma-fence.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/ktime.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_syncobj.h>
+#include <drm/drm_vma_manager.h>
+
+#include "dummy_accel.h"
 
 /* What a test made; dummy_accel_test_exit() undoes it, in reverse. */
 struct dummy_accel_test {

@@ -594,20 +594,24 @@ static int open_submit_close(const char *node)
 #define LEAK_CYCLES	10000
 
 /*
- * Every open allocates a drm_file and dummy_accel's per-file state, every
- * cycle a buffer (a GEM object, its shmem file, its pages, its mmap offset
- * and kernel mapping), and every close frees them: after LEAK_CYCLES
- * cycles of open, create, map, job, unmap and close kmemleak finds nothing
- * new, and the unreclaimable slab has grown by less than 8 bytes a cycle,
- * the smallest object that could leak. Measured with every second
- * per-file state leaked: the slab grew by 1036 kB and kmemleak reported
- * the objects. Each buffer's shmem file and inode are freed after an RCU
- * grace period into caches that keep empty slabs: the caches are shrunk
- * before both figures (160 kB of growth measured on the x86_64 guest
- * without it, no leak). Under generic KASAN, freed objects wait in a
- * quarantine that counts as slab (948 kB of growth without a leak), and
- * shrinking every cache to empty it takes minutes there: kmemleak alone
- * judges.
+ * Every open allocates a drm_file and dummy_accel's per-file state,
+ * every cycle a buffer (a GEM object, its shmem file, its pages, its
+ * mmap offset and kernel mapping), a syncobj, a job and its fence, and
+ * a sync_file, and every close frees them: after LEAK_CYCLES cycles of
+ * open, create, map, job, wait, unmap and close kmemleak finds nothing
+ * new, and the slab objects in use have grown by less than 8 bytes a
+ * cycle, the smallest object that could leak. Measured with every
+ * second per-file state leaked: the slab grew by 1036 kB and kmemleak
+ * reported the objects. The objects are counted, not the slab pages:
+ * freed objects leave partly used slabs behind, which the shrink cannot
+ * give back (on the x86_64 guest 112 kB of such pages after the cycles,
+ * while the objects in use did not grow). Objects freed after a grace
+ * period or by deferred work may still be counted right after the
+ * cycles (102 kB once on that guest, 2 kB the next run): the figure is
+ * taken again, for up to 10 s, until it is below the bound. Under
+ * generic KASAN, freed objects wait in a quarantine that counts as slab
+ * (948 kB of growth without a leak), and shrinking every cache to empty
+ * it takes minutes there: kmemleak alone judges.
  */
 TEST_F_TIMEOUT(accel, open_close_10000_cycles_leak_nothing, 300)
 {
@@ -624,22 +628,29 @@ TEST_F_TIMEOUT(accel, open_close_10000_cycles_leak_nothing, 300)
 	ASSERT_LE(0, quarantine);
 	if (quarantine)
 		TH_LOG("KASAN's quarantine counts as slab: the slab figures are not judged");
-	/* the caches' empty slabs given back (SLUB), so that only held memory counts */
+	/* the CPUs' slabs flushed (SLUB), so that objects in use are counted right */
 	if (!quarantine)
 		accel_slab_shrink();
-	before = accel_slab_kb();
-	ASSERT_LT(0, before);
+	before = accel_slab_objects_kb();
+	ASSERT_LT(0, before) TH_LOG("no /proc/slabinfo (CONFIG_SLUB_DEBUG)");
 	for (i = 0; i < LEAK_CYCLES; i++)
 		ASSERT_EQ(0, open_submit_close(self->node));
 	/* closed files are freed after an RCU grace period: it waits long enough */
 	ret = accel_kmemleak_end();
 	ASSERT_TRUE(ret == 0 || !kmemleak);
-	if (!quarantine)
-		accel_slab_shrink();
-	after = accel_slab_kb();
-	ASSERT_LT(0, after);
-	TH_LOG("unreclaimable slab %ld kB before, %ld kB after %d cycles",
-	       before, after, LEAK_CYCLES);
+	/* objects freed late (RCU, deferred work) get up to 10 s more; a leak stays */
+	for (i = 0; i < 6; i++) {
+		if (i)
+			sleep(2);
+		if (!quarantine)
+			accel_slab_shrink();
+		after = accel_slab_objects_kb();
+		ASSERT_LT(0, after);
+		if (after - before < LEAK_CYCLES * 8 / 1024)
+			break;
+	}
+	TH_LOG("slab objects in use: %ld kB before, %ld kB after %d cycles (%d s later)",
+	       before, after, LEAK_CYCLES, 2 * i);
 	if (!quarantine)
 		EXPECT_GT(LEAK_CYCLES * 8 / 1024, after - before);
 	ASSERT_TRUE(kmemleak || !quarantine);

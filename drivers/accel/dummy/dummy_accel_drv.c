@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dummy_accel: a compute accelerator without hardware.
+ *
+ * The reference driver of the accel subsystem. Each device is a platform
+ * device bound to this driver; probe registers a DRIVER_COMPUTE_ACCEL DRM
+ * device, which appears as /dev/accel/accelN. Buffers are GEM objects of
+ * the shmem helpers, mapped through the node and shared as dma-bufs. Jobs
+ * submitted through DRM_IOCTL_DUMMY_ACCEL_SUBMIT run on the CPU, on one of
+ * the device's queues (a workqueue per simulated core), after the fences
+ * they wait for; each completes a dma_fence that userspace waits for
+ * through a syncobj.
+ */
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/dma-fence.h>
+#include <linux/kref.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_debugfs.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_prime.h>
+#include <drm/drm_print.h>
+
+#include "dummy_accel.h"
+
+#define DRIVER_DESC	"Dummy compute accelerator"
+#define DRIVER_DATE	"20261126"
+#define DRIVER_MAJOR	1
+#define DRIVER_MINOR	0
+
+/* More than ACCEL_MAX_MINORS, to exercise the core's limit. */
+#define DUMMY_ACCEL_MAX_DEVICES	512
+#define DUMMY_ACCEL_MAX_CORES	64
+
+static unsigned int dummy_accel_num_devices = 1;
+module_param_named(num_devices, dummy_accel_num_devices, uint, 0444);
+MODULE_PARM_DESC(num_devices,
+		 "Number of devices to create, 0 to 512 (default 1); those beyond the 256 accel minors fail to probe");
+
+static unsigned int dummy_accel_num_cores = 4;
+module_param_named(num_cores, dummy_accel_num_cores, uint, 0444);
+MODULE_PARM_DESC(num_cores, "Compute units (job queues) of each device, 1 to 64 (default 4)");
+
+unsigned int dummy_accel_job_timeout_ms = 1000;
+module_param_named(job_timeout_ms, dummy_accel_job_timeout_ms, uint, 0444);
+MODULE_PARM_DESC(job_timeout_ms,
+		 "Time a job may run before it is cancelled and its queue reset, in ms (default 1000)");
+
+/* The platform devices the module created, dummy_accel_ndevs of them */
+static struct platform_device *dummy_accel_pdevs[DUMMY_ACCEL_MAX_DEVICES];
+static unsigned int dummy_accel_ndevs;
+
+static int dummy_accel_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct dummy_accel_device *adev = to_dummy_accel(drm);
+	struct dummy_accel_file *dfile;
+
+	dfile = kzalloc(struct_size(dfile, busy_ns, adev->num_queues), GFP_KERNEL);
+	if (!dfile)
+		return -ENOMEM;
+
+	kref_init(&dfile->ref);
+	file->driver_priv = dfile;
+	atomic64_inc(&adev->opens);
+	return 0;
+}
+
+void dummy_accel_file_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct dummy_accel_file, ref));
+}
+
+/* Jobs of the file still queued keep its counters until they complete */
+static void dummy_accel_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct dummy_accel_file *dfile = file->driver_priv;
+
+	kref_put(&dfile->ref, dummy_accel_file_release);
+}
+
+static int dummy_accel_get_param_ioctl(struct drm_device *drm, void *data,
+				       struct drm_file *file)
+{
+	struct drm_dummy_accel_get_param *args = data;
+	struct dummy_accel_file *dfile = file->driver_priv;
+
+	if (args->pad)
+		return -EINVAL;
+
+	switch (args->param) {
+	case DUMMY_ACCEL_PARAM_VERSION:
+		args->value = DUMMY_ACCEL_INTERFACE_VERSION;
+		break;
+	case DUMMY_ACCEL_PARAM_NUM_CORES:
+		args->value = to_dummy_accel(drm)->num_queues;
+		break;
+	case DUMMY_ACCEL_PARAM_INDEX:
+		args->value = file->minor->index;
+		break;
+	case DUMMY_ACCEL_PARAM_JOBS_DONE:
+		args->value = atomic64_read(&dfile->jobs_done);
+		break;
+	case DUMMY_ACCEL_PARAM_RAS_FORMATS:
+		args->value = DUMMY_ACCEL_RAS_FORMATS;
+		break;
+	case DUMMY_ACCEL_PARAM_MAX_BO_SIZE:
+		args->value = DUMMY_ACCEL_MAX_BO_SIZE;
+		break;
+	case DUMMY_ACCEL_PARAM_BO_ALIGNMENT:
+		args->value = PAGE_SIZE;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Every client of the device sees the numbering restart, so only root may
+ * do it: the table marks it DRM_ROOT_ONLY and the core checks the caller.
+ */
+static int dummy_accel_reset_ioctl(struct drm_device *drm, void *data,
+				   struct drm_file *file)
+{
+	struct drm_dummy_accel_reset *args = data;
+	int idx;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+
+	/* a real reset touches the hardware: not once it is unplugged */
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+
+	atomic64_set(&to_dummy_accel(drm)->seqno, 0);
+
+	drm_dev_exit(idx);
+	return 0;
+}
+
+static const struct drm_ioctl_desc dummy_accel_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_GET_PARAM, dummy_accel_get_param_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_SUBMIT, dummy_accel_submit_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_RESET, dummy_accel_reset_ioctl,
+			  DRM_ROOT_ONLY),
+	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_BO_CREATE, dummy_accel_bo_create_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_BO_INFO, dummy_accel_bo_info_ioctl, 0),
+	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_RAS_QUERY, dummy_accel_ras_query_ioctl, 0),
+};
+
+static int dummy_accel_counters_show(struct seq_file *m, void *unused)
+{
+	struct drm_info_node *node = m->private;
+	struct dummy_accel_device *adev = to_dummy_accel(node->minor->dev);
+
+	seq_printf(m, "opens %lld\n", (long long)atomic64_read(&adev->opens));
+	seq_printf(m, "jobs %lld\n", (long long)atomic64_read(&adev->seqno));
+	dummy_accel_ras_show(m, adev);
+	return 0;
+}
+
+static const struct drm_info_list dummy_accel_debugfs_list[] = {
+	{ "counters", dummy_accel_counters_show, 0 },
+};
+
+/* Called by the accel core with the device's accel/<N>/ directory. */
+static void dummy_accel_debugfs_init(struct drm_minor *minor)
+{
+	drm_debugfs_create_files(dummy_accel_debugfs_list,
+				 ARRAY_SIZE(dummy_accel_debugfs_list),
+				 minor->debugfs_root, minor);
+	dummy_accel_ras_debugfs_init(to_dummy_accel(minor->dev),
+				     minor->debugfs_root);
+	/* the next N jobs hang until their timeout */
+	debugfs_create_atomic_t("hang_jobs", 0600, minor->debugfs_root,
+				&to_dummy_accel(minor->dev)->hang_jobs);
+}
+
+/* mmap() maps a buffer at the offset BO_CREATE returned (drm_gem_mmap()) */
+DEFINE_DRM_ACCEL_FOPS(dummy_accel_fops);
+
+const struct drm_driver dummy_accel_drm_driver = {
+	.driver_features	= DRIVER_COMPUTE_ACCEL | DRIVER_GEM |
+				  DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
+	.open			= dummy_accel_open,
+	.postclose		= dummy_accel_postclose,
+	/*
+	 * PRIME, set member by member as 6.1 wants it: buffers are exported
+	 * as dma-bufs of the GEM core, and a dma-buf of another device or
+	 * driver is imported as a shmem object over its pages. No
+	 * dumb_create: dumb buffers are for displays.
+	 */
+	.prime_handle_to_fd	= drm_gem_prime_handle_to_fd,
+	.prime_fd_to_handle	= drm_gem_prime_fd_to_handle,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.gem_prime_mmap		= drm_gem_prime_mmap,
+	.ioctls			= dummy_accel_ioctls,
+	.num_ioctls		= ARRAY_SIZE(dummy_accel_ioctls),
+	.debugfs_init		= dummy_accel_debugfs_init,
+	.fops			= &dummy_accel_fops,
+	.name			= DRIVER_NAME,
+	.desc			= DRIVER_DESC,
+	.date			= DRIVER_DATE,
+	.major			= DRIVER_MAJOR,
+	.minor			= DRIVER_MINOR,
+};
+
+/* Drain and free the job queues; jobs still queued run first. */
+static void dummy_accel_queues_fini(struct dummy_accel_device *adev)
+{
+	while (adev->num_queues)
+		destroy_workqueue(adev->queues[--adev->num_queues].wq);
+}
+
+/* Give @adev its job queues, one per core, each with a fence context */
+int dummy_accel_device_init(struct dummy_accel_device *adev)
+{
+	struct dummy_accel_queue *q;
+	u64 context;
+
+	init_waitqueue_head(&adev->wait);
+	adev->queues = drmm_kcalloc(&adev->drm, dummy_accel_num_cores,
+				    sizeof(*adev->queues), GFP_KERNEL);
+	if (!adev->queues)
+		return -ENOMEM;
+
+	context = dma_fence_context_alloc(dummy_accel_num_cores);
+	for (; adev->num_queues < dummy_accel_num_cores; adev->num_queues++) {
+		q = &adev->queues[adev->num_queues];
+		q->wq = alloc_ordered_workqueue("%s-core%u", 0, dev_name(adev->drm.dev),
+						adev->num_queues);
+		if (!q->wq) {
+			dummy_accel_queues_fini(adev);
+			return -ENOMEM;
+		}
+		q->context = context + adev->num_queues;
+		spin_lock_init(&q->lock);
+	}
+	return 0;
+}
+
+/*
+ * Unplug @adev: jobs waiting for a fence or hung give up, jobs queued
+ * complete with -ENODEV, and the queues are gone when this returns. No
+ * job is queued after drm_dev_unplug(): submission runs inside
+ * drm_dev_enter().
+ */
+void dummy_accel_device_unplug(struct dummy_accel_device *adev)
+{
+	WRITE_ONCE(adev->gone, true);
+	wake_up_all(&adev->wait);
+	/* open files see -ENODEV from now on; the device goes at last close */
+	drm_dev_unplug(&adev->drm);
+	dummy_accel_queues_fini(adev);
+}
+
+static int dummy_accel_probe(struct platform_device *pdev)
+{
+	struct dummy_accel_device *adev;
+	int ret;
+
+	adev = devm_drm_dev_alloc(&pdev->dev, &dummy_accel_drm_driver,
+				  struct dummy_accel_device, drm);
+	if (IS_ERR(adev))
+		return PTR_ERR(adev);
+	platform_set_drvdata(pdev, adev);
+
+	ret = dummy_accel_device_init(adev);
+	if (ret)
+		return ret;
+	ret = drm_dev_register(&adev->drm, 0);
+	if (ret)
+		dummy_accel_queues_fini(adev);
+	return ret;
+}
+
+static int dummy_accel_remove(struct platform_device *pdev)
+{
+	dummy_accel_device_unplug(platform_get_drvdata(pdev));
+	return 0;
+}
+
+static struct platform_driver dummy_accel_platform_driver = {
+	.probe	= dummy_accel_probe,
+	.remove	= dummy_accel_remove,
+	.driver	= {
+		.name = DRIVER_NAME,
+	},
+};
+
+static void dummy_accel_destroy_devices(void)
+{
+	while (dummy_accel_ndevs)
+		platform_device_unregister(dummy_accel_pdevs[--dummy_accel_ndevs]);
+}
+
+/*
+ * Each device binds to the driver as it is added; one that fails to probe
+ * (past the 256 accel minors, say) stays unbound and the rest work on.
+ */
+static int dummy_accel_create_devices(void)
+{
+	struct platform_device *pdev;
+
+	while (dummy_accel_ndevs < dummy_accel_num_devices) {
+		pdev = platform_device_register_simple(DRIVER_NAME,
+						       dummy_accel_ndevs, NULL, 0);
+		if (IS_ERR(pdev)) {
+			dummy_accel_destroy_devices();
+			return PTR_ERR(pdev);
+		}
+		dummy_accel_pdevs[dummy_accel_ndevs++] = pdev;
+	}
+	return 0;
+}
+
+static int __init dummy_accel_init(void)
+{
+	int ret;
+
+	if (dummy_accel_num_devices > DUMMY_ACCEL_MAX_DEVICES) {
+		pr_err(DRIVER_NAME ": num_devices=%u is above the maximum of %d\n",
+		       dummy_accel_num_devices, DUMMY_ACCEL_MAX_DEVICES);
+		return -EINVAL;
+	}
+	if (!dummy_accel_num_cores || dummy_accel_num_cores > DUMMY_ACCEL_MAX_CORES) {
+		pr_err(DRIVER_NAME ": num_cores=%u is not between 1 and %d\n",
+		       dummy_accel_num_cores, DUMMY_ACCEL_MAX_CORES);
+		return -EINVAL;
+	}
+
+	ret = platform_driver_register(&dummy_accel_platform_driver);
+	if (ret)
+		return ret;
+
+	ret = dummy_accel_create_devices();
+	if (ret)
+		goto err_unregister_driver;
+	return 0;
+
+err_unregister_driver:
+	platform_driver_unregister(&dummy_accel_platform_driver);
+	return ret;
+}
+
+static void __exit dummy_accel_exit(void)
+{
+	dummy_accel_destroy_devices();
+	platform_driver_unregister(&dummy_accel_platform_driver);
+}
+
+module_init(dummy_accel_init);
+module_exit(dummy_accel_exit);
+
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("GPL");
+/* dma_buf_vmap() of imported buffers */
+MODULE_IMPORT_NS(DMA_BUF);
