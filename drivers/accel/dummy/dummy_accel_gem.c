@@ -79,6 +79,7 @@ int dummy_accel_bo_info_ioctl(struct drm_device *drm, void *data,
 /*
  * Look up @handle and map it whole if it holds @len bytes from @offset:
  * -ENOENT for an unknown handle, -EINVAL for a range outside the buffer.
+ * On failure @bo holds nothing: bo->obj is NULL.
  */
 int dummy_accel_bo_map(struct drm_file *file, u32 handle, u64 offset,
 		       u64 len, struct dummy_accel_bo_map *bo)
@@ -117,6 +118,7 @@ int dummy_accel_bo_map(struct drm_file *file, u32 handle, u64 offset,
 
 err_put:
 	drm_gem_object_put(bo->obj);
+	bo->obj = NULL;
 	return ret;
 }
 

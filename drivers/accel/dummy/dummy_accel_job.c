@@ -255,21 +255,16 @@ static int dummy_accel_job_buffers(struct drm_file *file, struct dummy_accel_job
 	job->pos = args->in_offset * sizeof(u32);
 	ret = dummy_accel_bo_map(file, args->in_handle, job->pos,
 				 (u64)args->count * sizeof(u32), &job->in);
-	if (ret) {
-		job->in.obj = NULL;
+	if (ret)
 		return ret;
-	}
 
 	if (!args->out_handle)
 		return 0;
 	if (!IS_ALIGNED(args->out_offset, sizeof(u64)))
 		return -EINVAL;
 	job->out_offset = args->out_offset;
-	ret = dummy_accel_bo_map(file, args->out_handle, args->out_offset,
-				 sizeof(u64), &job->out);
-	if (ret)
-		job->out.obj = NULL;
-	return ret;
+	return dummy_accel_bo_map(file, args->out_handle, args->out_offset,
+				  sizeof(u64), &job->out);
 }
 
 /* A job of @args with its buffers mapped and its fences found, or an error */

@@ -419,11 +419,9 @@ TEST_F_TIMEOUT(module, bind_with_each_allocation_failing, MODULE_SLOW_TIMEOUT)
 		SKIP(return, "%s", self->why);
 	if (!accel_debugfs_mounted())
 		SKIP(return, NO_DEBUGFS);
-	if (access(ACCEL_FAIL_NTH, W_OK) ||
-	    accel_read_line(ACCEL_FAILSLAB "ignore-gfp-wait", ignore_gfp_wait,
-			    sizeof(ignore_gfp_wait)) ||
-	    accel_read_line(ACCEL_FAILSLAB "verbose", verbose, sizeof(verbose)))
-		SKIP(return, "needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS");
+	if (accel_failslab_save(ignore_gfp_wait, sizeof(ignore_gfp_wait),
+				verbose, sizeof(verbose)))
+		SKIP(return, ACCEL_NO_FAILSLAB);
 	strcpy(self->ignore_gfp_wait, ignore_gfp_wait);
 	strcpy(self->verbose, verbose);
 	index = accel_find_dummy();

@@ -363,6 +363,22 @@ static inline int accel_read_line(const char *path, char *buf, size_t len)
 	return ret;
 }
 
+#define ACCEL_NO_FAILSLAB "needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS"
+
+/*
+ * Read failslab's knobs, for accel_failslab_restore(): 0, or -1 when
+ * fail-nth or the knobs are missing (ACCEL_NO_FAILSLAB says why).
+ */
+static inline int accel_failslab_save(char *ignore_gfp_wait, size_t ilen,
+				      char *verbose, size_t vlen)
+{
+	if (access(ACCEL_FAIL_NTH, W_OK) ||
+	    accel_read_line(ACCEL_FAILSLAB "ignore-gfp-wait", ignore_gfp_wait, ilen) ||
+	    accel_read_line(ACCEL_FAILSLAB "verbose", verbose, vlen))
+		return -1;
+	return 0;
+}
+
 /* Does @path hold a line equal to @line? */
 static inline int accel_file_has_line(const char *path, const char *line)
 {
