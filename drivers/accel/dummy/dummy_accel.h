@@ -68,6 +68,8 @@ struct dummy_accel_file {
 	struct kref ref;
 	/* jobs completed through this file; jobs may complete concurrently */
 	atomic64_t jobs_done;
+	/* the device's cores when the file was opened: entries of busy_ns */
+	unsigned int num_cores;
 	/* time each queue spent on the file's jobs, in ns */
 	atomic64_t busy_ns[];
 };

@@ -15,9 +15,11 @@
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/dma-fence.h>
+#include <linux/idr.h>
 #include <linux/kref.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 
@@ -71,6 +73,7 @@ static int dummy_accel_open(struct drm_device *drm, struct drm_file *file)
 		return -ENOMEM;
 
 	kref_init(&dfile->ref);
+	dfile->num_cores = adev->num_queues;
 	file->driver_priv = dfile;
 	atomic64_inc(&adev->opens);
 	return 0;
@@ -87,6 +90,35 @@ static void dummy_accel_postclose(struct drm_device *drm, struct drm_file *file)
 	struct dummy_accel_file *dfile = file->driver_priv;
 
 	kref_put(&dfile->ref, dummy_accel_file_release);
+}
+
+/*
+ * fdinfo, the keys after drm-driver and drm-client-id: the cores are one
+ * engine, "core", of num_cores identical units, so its busy time is the
+ * sum of the cores' (up to num_cores ns per ns); memory is the size of
+ * the buffers the file has handles to, less those imported from others.
+ */
+static void dummy_accel_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct dummy_accel_file *dfile = file->driver_priv;
+	struct drm_gem_object *obj;
+	u64 busy_ns = 0, bytes = 0;
+	unsigned int i;
+	int handle;
+
+	for (i = 0; i < dfile->num_cores; i++)
+		busy_ns += atomic64_read(&dfile->busy_ns[i]);
+
+	spin_lock(&file->table_lock);
+	idr_for_each_entry(&file->object_idr, obj, handle)
+		if (!obj->import_attach)
+			bytes += obj->size;
+	spin_unlock(&file->table_lock);
+
+	drm_printf(p, "drm-engine-core:\t%llu ns\n", busy_ns);
+	if (dfile->num_cores > 1)
+		drm_printf(p, "drm-engine-capacity-core:\t%u\n", dfile->num_cores);
+	drm_printf(p, "drm-memory-system:\t%llu KiB\n", bytes / SZ_1K);
 }
 
 static int dummy_accel_get_param_ioctl(struct drm_device *drm, void *data,
@@ -195,6 +227,7 @@ const struct drm_driver dummy_accel_drm_driver = {
 				  DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE,
 	.open			= dummy_accel_open,
 	.postclose		= dummy_accel_postclose,
+	.show_fdinfo		= dummy_accel_show_fdinfo,
 	/*
 	 * PRIME, set member by member as 6.1 wants it: buffers are exported
 	 * as dma-bufs of the GEM core, and a dma-buf of another device or

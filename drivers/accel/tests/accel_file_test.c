@@ -2,8 +2,8 @@
 /*
  * Opening and closing accel nodes: the driver hooks, the drm_file,
  * unregistered, unplugged and exclusive opens, the open functions of DRM
- * and accel each refusing the other's nodes, mmap without GEM, and the
- * one address space the files of a device map buffers through.
+ * and accel each refusing the other's nodes, mmap without GEM, the one
+ * address space the files of a device map buffers through, and fdinfo.
  */
 
 #include <kunit/test.h>
@@ -12,6 +12,7 @@
 #include <linux/kref.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/seq_file.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_device.h>
@@ -20,6 +21,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
 
 #include "accel_kunit_helpers.h"
@@ -303,6 +305,66 @@ static void accel_test_mapping_zapped_for_every_file(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, accel_test_mapped(a2));
 }
 
+/* The driver's keys, after the core's: its file's id again, as busy time */
+static void accel_test_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	drm_printf(p, "drm-engine-test:\t%llu ns\n", file->client_id);
+}
+
+DEFINE_DRM_ACCEL_FOPS(accel_test_fdinfo_fops);
+
+static const struct drm_driver accel_test_fdinfo_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL,
+	.show_fdinfo = accel_test_show_fdinfo,
+	.fops = &accel_test_fdinfo_fops,
+	.name = "accel_kunit_fdinfo",
+	.desc = "accel core KUnit test device with fdinfo",
+	.date = "20261127",
+};
+
+/* What @f adds to /proc/<pid>/fdinfo/<fd> after the lines every file has */
+static void accel_test_fdinfo(struct file *f, char *buf, size_t size)
+{
+	struct seq_file m = { .buf = buf, .size = size };
+
+	f->f_op->show_fdinfo(&m, f);
+	buf[min(m.count, size - 1)] = '\0';
+}
+
+/*
+ * A file of an accel device whose file operations DEFINE_DRM_ACCEL_FOPS()
+ * made shows drm-driver and drm-client-id (Documentation/gpu/
+ * drm-usage-stats.rst), then the driver's keys; each open file is a
+ * client of its own.
+ */
+static void accel_test_fdinfo_keys(struct kunit *test)
+{
+	struct drm_file *file[2];
+	struct drm_device *dev;
+	char buf[256], want[256];
+	struct file *f[2];
+	int i;
+
+	dev = accel_test_dev_alloc(test, &accel_test_fdinfo_driver);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
+	for (i = 0; i < 2; i++) {
+		f[i] = accel_test_open(test, dev->accel->index, O_RDWR);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
+		KUNIT_ASSERT_TRUE(test, f[i]->f_op->show_fdinfo == drm_show_fdinfo);
+		file[i] = f[i]->private_data;
+	}
+	KUNIT_EXPECT_NE(test, file[0]->client_id, file[1]->client_id);
+
+	for (i = 0; i < 2; i++) {
+		accel_test_fdinfo(f[i], buf, sizeof(buf));
+		snprintf(want, sizeof(want),
+			 "drm-driver:\taccel_kunit_fdinfo\ndrm-client-id:\t%llu\ndrm-engine-test:\t%llu ns\n",
+			 file[i]->client_id, file[i]->client_id);
+		KUNIT_EXPECT_STREQ(test, want, buf);
+	}
+}
+
 static struct kunit_case accel_file_cases[] = {
 	KUNIT_CASE(accel_test_open_calls_driver_open),
 	KUNIT_CASE(accel_test_open_unused_minor),
@@ -315,6 +377,7 @@ static struct kunit_case accel_file_cases[] = {
 	KUNIT_CASE(accel_test_fops_members),
 	KUNIT_CASE(accel_test_mmap_without_gem),
 	KUNIT_CASE(accel_test_mapping_zapped_for_every_file),
+	KUNIT_CASE(accel_test_fdinfo_keys),
 	{}
 };
 

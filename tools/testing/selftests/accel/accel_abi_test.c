@@ -1192,6 +1192,159 @@ TEST_F(accel, jobs_in_flight_four_threads_four_cores)
 	       accel_now() - start);
 }
 
+/*
+ * Is @line a line of the usage statistics (Documentation/gpu/
+ * drm-usage-stats.rst)? "drm-<name>:", whitespace, a value without
+ * whitespace, optionally one space and a unit the document defines.
+ */
+static int fdinfo_line_valid(const char *line)
+{
+	static const char * const units[] = { "ns", "KiB", "MiB", "Hz", "KHz", "MHz" };
+	size_t k = 4 + strspn(line + 4, "abcdefghijklmnopqrstuvwxyz0123456789-_");
+	const char *v, *u;
+	size_t n, i;
+
+	if (strncmp(line, "drm-", 4) || k == 4 || line[k] != ':')
+		return 0;
+	v = line + k + 1 + strspn(line + k + 1, " \t");
+	n = strcspn(v, " \t\n");
+	if (!n || v == line + k + 1)
+		return 0;
+	u = v + n;
+	if (*u != ' ')
+		return !strcmp(u, "\n");
+	u++;
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		n = strlen(units[i]);
+		if (!strncmp(u, units[i], n) && !strcmp(u + n, "\n"))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The number of drm- keys in /proc/self/fdinfo/@fd, or -1 if it cannot be
+ * read; the first line not in the form of fdinfo_line_valid() into @bad.
+ */
+static int fdinfo_keys(int fd, char *bad, size_t len)
+{
+	char path[64], line[256];
+	int keys = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "drm-", 4))
+			continue;
+		keys++;
+		if (!fdinfo_line_valid(line) && !bad[0])
+			snprintf(bad, len, "%s", line);
+	}
+	fclose(f);
+	return keys;
+}
+
+/*
+ * /proc/self/fdinfo/<fd> of an accel file has the usage statistics of
+ * Documentation/gpu/drm-usage-stats.rst: every drm- line in the form the
+ * document gives, drm-driver naming the driver, a numeric drm-client-id,
+ * and for a file that has done nothing yet no busy time and no memory.
+ * The cores are one engine, "core", of NUM_CORES units: the capacity key
+ * is there when there is more than one. No drm-pdev: the device is not
+ * on PCI.
+ */
+TEST_F(accel, fdinfo_keys_and_units)
+{
+	struct drm_dummy_accel_get_param p = { .param = DUMMY_ACCEL_PARAM_NUM_CORES };
+	char bad[256] = "", val[64];
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p));
+	/* drm-driver, -client-id, -engine-core, -memory-system, -capacity-core */
+	EXPECT_EQ(p.value > 1 ? 5 : 4, fdinfo_keys(self->fd, bad, sizeof(bad)));
+	EXPECT_STREQ("", bad);
+	ASSERT_EQ(0, accel_fdinfo(self->fd, "drm-driver", val, sizeof(val)));
+	EXPECT_STREQ("dummy_accel", val);
+	EXPECT_LE(0, accel_fdinfo_num(self->fd, "drm-client-id", ""));
+	EXPECT_EQ(0, accel_fdinfo_num(self->fd, "drm-engine-core", "ns"));
+	EXPECT_EQ(0, accel_fdinfo_num(self->fd, "drm-memory-system", "KiB"));
+	/* -1: no such key, which is right for one core */
+	EXPECT_EQ(p.value > 1 ? (long long)p.value : -1,
+		  accel_fdinfo_num(self->fd, "drm-engine-capacity-core", ""));
+	EXPECT_EQ(-1, accel_fdinfo(self->fd, "drm-pdev", val, sizeof(val)));
+}
+
+/*
+ * fdinfo follows the file's work. drm-memory-system is the size of its
+ * buffers, in KiB. drm-engine-core grows with every job, on whichever
+ * core it ran, and stays within the wall time the jobs took (they run
+ * one at a time here). A duplicate of the fd is the same client; another
+ * open file of the device is another client, with none of this usage.
+ */
+TEST_F(accel, fdinfo_usage_follows_work)
+{
+	struct drm_dummy_accel_get_param p = { .param = DUMMY_ACCEL_PARAM_NUM_CORES };
+	struct drm_dummy_accel_submit job = {
+		.count = DUMMY_ACCEL_MAX_ELEMENTS, .op = DUMMY_ACCEL_OP_CRC32,
+	};
+	long long busy = 0, now, id;
+	struct accel_bo in, page;
+	uint64_t result;
+	int other, dup_fd;
+	double start;
+	unsigned int i;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p));
+	ASSERT_EQ(0, accel_bo_new(self->fd, DUMMY_ACCEL_MAX_ELEMENTS * 4, &in));
+	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &page));
+	EXPECT_EQ(DUMMY_ACCEL_MAX_ELEMENTS * 4 / 1024 + 4,
+		  accel_fdinfo_num(self->fd, "drm-memory-system", "KiB"));
+	EXPECT_EQ(0, accel_fdinfo_num(self->fd, "drm-engine-core", "ns"));
+
+	/* two jobs on each of the first four cores */
+	job.in_handle = in.handle;
+	start = accel_now();
+	for (i = 0; i < 8; i++) {
+		job.core = i / 2 % p.value;
+		ASSERT_EQ(0, accel_job_wait(self->fd, &job, &result));
+		now = accel_fdinfo_num(self->fd, "drm-engine-core", "ns");
+		EXPECT_LT(busy, now) TH_LOG("job %u on core %u", i, job.core);
+		busy = now;
+	}
+	EXPECT_GE((accel_now() - start) * 1e9, busy);
+	TH_LOG("8 jobs of %d elements: %lld ns busy", DUMMY_ACCEL_MAX_ELEMENTS, busy);
+
+	EXPECT_EQ(0, accel_bo_free(self->fd, &page));
+	EXPECT_EQ(DUMMY_ACCEL_MAX_ELEMENTS * 4 / 1024,
+		  accel_fdinfo_num(self->fd, "drm-memory-system", "KiB"));
+
+	id = accel_fdinfo_num(self->fd, "drm-client-id", "");
+	ASSERT_LE(0, id);
+	dup_fd = dup(self->fd);
+	ASSERT_LE(0, dup_fd);
+	EXPECT_EQ(id, accel_fdinfo_num(dup_fd, "drm-client-id", ""));
+	EXPECT_EQ(busy, accel_fdinfo_num(dup_fd, "drm-engine-core", "ns"));
+	close(dup_fd);
+	other = open(self->node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, other);
+	now = accel_fdinfo_num(other, "drm-client-id", "");
+	EXPECT_LE(0, now);
+	EXPECT_NE(id, now);
+	EXPECT_EQ(0, accel_fdinfo_num(other, "drm-engine-core", "ns"));
+	EXPECT_EQ(0, accel_fdinfo_num(other, "drm-memory-system", "KiB"));
+	close(other);
+
+	EXPECT_EQ(0, accel_bo_free(self->fd, &in));
+	EXPECT_EQ(0, accel_fdinfo_num(self->fd, "drm-memory-system", "KiB"));
+	EXPECT_EQ(busy, accel_fdinfo_num(self->fd, "drm-engine-core", "ns"));
+}
+
 FIXTURE(submit_error) {
 	int fd;
 	const char *why;
@@ -1705,6 +1858,8 @@ TEST_F(accel, prime_import_udmabuf)
 	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_BO_INFO, &info));
 	EXPECT_EQ(2 * page, info.size);
 	EXPECT_EQ(0, info.offset);
+	/* the memory is udmabuf's: the client's own is still none */
+	EXPECT_EQ(0, accel_fdinfo_num(self->fd, "drm-memory-system", "KiB"));
 	job.in_handle = handle;
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
 	EXPECT_EQ(ENXIO, errno);

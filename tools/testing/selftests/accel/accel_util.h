@@ -379,6 +379,54 @@ static inline int accel_failslab_save(char *ignore_gfp_wait, size_t ilen,
 	return 0;
 }
 
+/*
+ * The value of @key in /proc/self/fdinfo/@fd (Documentation/gpu/
+ * drm-usage-stats.rst: "key:" then whitespace, then the value) into @val:
+ * 0, or -1 when the file cannot be read or has no such key.
+ */
+static inline int accel_fdinfo(int fd, const char *key, char *val, size_t len)
+{
+	size_t n = strlen(key);
+	char path[64], line[256];
+	int ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (ret && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, n) || line[n] != ':')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(val, len, "%s", line + n + 1 + strspn(line + n + 1, " \t"));
+		ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+/*
+ * A number of fdinfo: the value of @key, which must be digits followed by
+ * one space and @unit, or digits alone when @unit is "". -1 when the key
+ * is missing or its value has another form.
+ */
+static inline long long accel_fdinfo_num(int fd, const char *key, const char *unit)
+{
+	char val[128], *end;
+	unsigned long long v;
+
+	if (accel_fdinfo(fd, key, val, sizeof(val)) || val[0] < '0' || val[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(val, &end, 10);
+	if (errno || v > INT64_MAX)
+		return -1;
+	if (unit[0] ? end[0] != ' ' || strcmp(end + 1, unit) : end[0] != '\0')
+		return -1;
+	return v;
+}
+
 /* Does @path hold a line equal to @line? */
 static inline int accel_file_has_line(const char *path, const char *line)
 {
