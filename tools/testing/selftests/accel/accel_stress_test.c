@@ -51,6 +51,9 @@ struct worker {
 	long cycles, calls, gone;
 	int bad_errno;
 	const char *bad_call;
+	/* for a wrong job result: what the job wrote, and the cycle */
+	uint64_t bad_result;
+	long bad_cycle;
 };
 
 static void worker_bad(struct worker *w, const char *call, int err)
@@ -88,6 +91,10 @@ static void worker_buffer(struct worker *w, int fd)
 		if (ret != -ENODEV)
 			worker_bad(w, "syncobj, SUBMIT or wait", -ret);
 	} else if (result != 0x5a5a) {
+		if (!w->bad_call) {
+			w->bad_result = result;
+			w->bad_cycle = w->cycles;
+		}
 		worker_bad(w, "the job's result", 0);
 	}
 	w->calls++;
@@ -433,8 +440,10 @@ TEST_F_TIMEOUT(stress, unplug_race, ACCEL_STRESS_MAX_SECONDS + 120)
 	atomic_store(&stop, 1);
 	for (i = 0; i < UNPLUG_THREADS; i++) {
 		ASSERT_EQ(0, pthread_join(w[i].th, NULL));
-		EXPECT_TRUE(!w[i].bad_call) TH_LOG("thread %d: %s: %s", i, w[i].bad_call,
-						   strerror(w[i].bad_errno));
+		EXPECT_TRUE(!w[i].bad_call)
+			TH_LOG("thread %d: %s: %s (result %#llx, cycle %ld of %ld)",
+			       i, w[i].bad_call, strerror(w[i].bad_errno),
+			       (unsigned long long)w[i].bad_result, w[i].bad_cycle, w[i].cycles);
 		cycles += w[i].cycles;
 		calls += w[i].calls;
 		gone += w[i].gone;
