@@ -14,7 +14,7 @@ GUEST_ARCH := $(if $(filter command line,$(origin ARCH)),$(ARCH),um)
 unexport ARCH
 MAKEOVERRIDES :=
 
-.PHONY: help run check boot shell build kunit clean
+.PHONY: help run check boot shell build kunit bench clean
 
 help:
 	@echo "make run [ARCH=x86_64]"
@@ -30,6 +30,8 @@ help:
 	@echo "make series  export the series to out/series/ (series-check: git am + build each)"
 	@echo "make lint    checkpatch --strict, sparse, W=1, kernel-doc, uapi header test"
 	@echo "make docs    make htmldocs SPHINXDIRS=accel"
+	@echo "make bench [ARCH=x86_64] [BENCH_BOOTS=3]"
+	@echo "             what accel costs: accel_bench's table, ns per operation, in 3 boots"
 	@echo "make mutants [MUTANTS=\"01 07\"]"
 	@echo "             apply each bug of mutants/ and show which test catches it"
 	@echo "make clean   remove out/ (the cache stays)"
@@ -48,6 +50,9 @@ shell:
 
 kunit:
 	@$(H)/kunit.sh
+
+bench:
+	@GUEST_ARCH="$(GUEST_ARCH)" BENCH_BOOTS="$(BENCH_BOOTS)" BENCH_PARAMS="$(BENCH_PARAMS)" $(H)/bench.sh
 
 clean:
 	rm -rf out

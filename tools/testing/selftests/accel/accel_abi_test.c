@@ -857,6 +857,19 @@ static long long dummy_param(const char *name)
 }
 
 /*
+ * For a test that makes jobs hang: the job timeout in ms (-1 if unknown),
+ * and into @path the debugfs file that makes the next jobs of device
+ * @index hang; 0 when debugfs is not mounted.
+ */
+static long long hang_knob(int index, char *path, size_t len)
+{
+	if (!accel_debugfs_mounted())
+		return 0;
+	snprintf(path, len, "/sys/kernel/debug/accel/%d/hang_jobs", index);
+	return dummy_param("job_timeout_ms");
+}
+
+/*
  * Fault injection (debugfs hang_jobs): a hung job is cancelled after the
  * job timeout, its fence signals with ETIMEDOUT, RAS counts a timeout and
  * a queue reset, and the job queued behind it on the same core runs.
@@ -873,11 +886,10 @@ TEST_F(accel, hung_job_times_out_then_core_recovers)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
-	if (!accel_debugfs_mounted())
+	timeout = hang_knob(self->index, path, sizeof(path));
+	if (!timeout)
 		SKIP(return, NO_DEBUGFS);
-	timeout = dummy_param("job_timeout_ms");
 	ASSERT_LT(0, timeout);
-	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/hang_jobs", self->index);
 	ASSERT_EQ(0, ras_read_kv(self->fd, &before));
 	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &bo));
 	((uint32_t *)bo.map)[0] = 5;
@@ -1818,6 +1830,72 @@ TEST_F(accel, prime_two_files_share_a_buffer)
 	EXPECT_EQ(0, munmap(m2, size));
 	EXPECT_EQ(0, accel_gem_close(other, handle));
 	close(other);
+}
+
+/*
+ * A file closed with jobs in flight: a job made to hang holds up the next
+ * one on its core, and the file is closed behind them. Both still run to
+ * their end: the hung one times out, the next one writes its result into
+ * the buffer (kept alive by its dma-buf) and signals its fence, exported
+ * as a sync_file before the close. What the file held is freed once they
+ * are done (kmemleak checks it after the run).
+ */
+TEST_F(accel, close_with_jobs_in_flight)
+{
+	struct drm_dummy_accel_submit job = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
+	struct drm_syncobj_handle h = { .flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE };
+	struct sync_file_info info = { 0 };
+	struct pollfd pfd = { .events = POLLIN };
+	long long timeout;
+	struct accel_bo bo;
+	int other, dmabuf;
+	uint64_t *res;
+	char path[96];
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	timeout = hang_knob(self->index, path, sizeof(path));
+	if (!timeout)
+		SKIP(return, NO_DEBUGFS);
+	ASSERT_LT(0, timeout);
+	other = open(self->node, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, accel_bo_new(other, 4096, &bo));
+	((uint32_t *)bo.map)[0] = 5;
+	dmabuf = prime_export(other, bo.handle);
+	ASSERT_LE(0, dmabuf);
+	h.handle = accel_syncobj_new(other, 0);
+	ASSERT_NE(0, h.handle);
+
+	ASSERT_EQ(0, accel_write_str(path, "1"));
+	job.in_handle = bo.handle;
+	job.out_handle = bo.handle;
+	job.out_offset = 8;
+	ASSERT_EQ(0, ioctl(other, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
+	job.out_offset = 16;
+	job.out_syncobj.handle = h.handle;
+	ASSERT_EQ(0, ioctl(other, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
+	ASSERT_EQ(0, ioctl(other, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h));
+	/* a mapping holds its file open: unmap first, then close */
+	EXPECT_EQ(0, munmap(bo.map, bo.size));
+	EXPECT_EQ(0, close(other));
+
+	pfd.fd = h.fd;
+	ASSERT_EQ(0, ioctl(h.fd, SYNC_IOC_FILE_INFO, &info));
+	EXPECT_EQ(0, info.status) TH_LOG("the job ran before the hung one timed out");
+	EXPECT_EQ(1, poll(&pfd, 1, timeout + 10000));
+	/* the first call set num_fences: ask for the status alone again */
+	info = (struct sync_file_info){ 0 };
+	ASSERT_EQ(0, ioctl(h.fd, SYNC_IOC_FILE_INFO, &info));
+	EXPECT_EQ(1, info.status);
+	close(h.fd);
+
+	res = mmap(NULL, 4096, PROT_READ, MAP_SHARED, dmabuf, 0);
+	ASSERT_TRUE(res != MAP_FAILED);
+	EXPECT_EQ(0, res[1]);
+	EXPECT_EQ(5, res[2]);
+	EXPECT_EQ(0, munmap(res, 4096));
+	close(dmabuf);
 }
 
 /*
