@@ -47,6 +47,7 @@
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
 #include <uapi/drm/drm.h>
 
 #if IS_ENABLED(CONFIG_DRM_ACCEL)
@@ -214,12 +215,18 @@ static s64 accel_bench_ioctl(struct accel_bench *b, void *arg, unsigned int iter
 	return div_u64(ktime_get_ns() - start, iters);
 }
 
+/* Open @node under /dev for ioctls: a DRM node (accel or render), or an error */
 static struct file *accel_bench_open_node(struct accel_bench *b, const char *node)
 {
 	struct file *f = file_open_root(&b->dev, node, O_RDWR, 0);
 
-	if (IS_ERR(f))
+	if (IS_ERR(f)) {
 		pr_err("cannot open /dev/%s: %ld\n", node, PTR_ERR(f));
+	} else if (f->f_op->unlocked_ioctl != drm_ioctl) {
+		pr_err("/dev/%s is not a DRM node\n", node);
+		__fput_sync(f);
+		f = ERR_PTR(-ENOTTY);
+	}
 	return f;
 }
 
@@ -770,8 +777,8 @@ static int accel_bench_thread(void *data)
 		vm_munmap(addr, PAGE_SIZE);
 	}
 	kthread_unuse_mm(b->mm);
-	complete(&b->done);
-	return 0;
+	/* the module may be gone once init returns: exit without returning to it */
+	kthread_complete_and_exit(&b->done, 0);
 }
 
 static int __init accel_bench_init(void)
