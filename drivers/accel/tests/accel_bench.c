@@ -542,9 +542,11 @@ static int accel_bench_devs_grow(struct device *parent, struct drm_device **devs
 	return 0;
 }
 
-static void accel_bench_devs_remove(struct drm_device **devs, unsigned int *ndevs)
+/* Remove the last devices until there are @n */
+static void accel_bench_devs_shrink(struct drm_device **devs, unsigned int *ndevs,
+				    unsigned int n)
 {
-	while (*ndevs)
+	while (*ndevs > n)
 		accel_bench_dev_remove(devs[--*ndevs]);
 }
 
@@ -560,8 +562,7 @@ static const char * const accel_bench_lookup_names[] = {
 static int accel_bench_devs_set(struct device *parent, struct drm_device **devs,
 				unsigned int *ndevs, unsigned int n)
 {
-	while (*ndevs > n)
-		accel_bench_dev_remove(devs[--*ndevs]);
+	accel_bench_devs_shrink(devs, ndevs, n);
 	return accel_bench_devs_grow(parent, devs, ndevs, n);
 }
 
@@ -688,7 +689,7 @@ static int accel_bench_fig_devices(struct accel_bench *b)
 	t_add = ktime_get_ns() - t;
 	got = ndevs;
 	t = ktime_get_ns();
-	accel_bench_devs_remove(devs, &ndevs);
+	accel_bench_devs_shrink(devs, &ndevs, 0);
 	t_remove = ktime_get_ns() - t;
 	if (ret) {
 		pr_err("registered %u devices of %u: %d (is another accel driver loaded?)\n",
@@ -701,7 +702,7 @@ static int accel_bench_fig_devices(struct accel_bench *b)
 
 	pr_info("minor lookup: open + release of the first and the last device\n");
 	ret = accel_bench_lookup(b, parent, devs, &ndevs, s);
-	accel_bench_devs_remove(devs, &ndevs);
+	accel_bench_devs_shrink(devs, &ndevs, 0);
 out_free:
 	if (!IS_ERR_OR_NULL(parent))
 		root_device_unregister(parent);
