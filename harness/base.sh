@@ -20,7 +20,13 @@ check_61() {
 	echo "6.1.$s"
 }
 
-if [ -f "$STATE/base-version" ] && git -C "$TREE" rev-parse -q --verify base >/dev/null 2>&1; then
+# The test bed's fixes to the base (harness/base-fixes/*.patch; see each
+# one's header): applied before the base is committed, so a change to
+# them makes the base again.
+fixes=$(cat "$TOP"/harness/base-fixes/*.patch 2>/dev/null | sha256sum | cut -c1-16)
+
+if [ -f "$STATE/base-version" ] && git -C "$TREE" rev-parse -q --verify base >/dev/null 2>&1 &&
+	[ "$(cat "$STATE/base-fixes" 2>/dev/null)" = "$fixes" ]; then
 	[ -z "${KERNEL_SRC:-}" ] || check_61 "$KERNEL_SRC" >/dev/null
 	say "    base: $(cat "$STATE/base-version") (cached in $TREE)"
 	exit 0
@@ -48,6 +54,15 @@ fi
 
 # Debian's and the kernel's .gitignore files hide parts of the tree (new
 # dotfiles, everything for Debian's packaging); -f adds them all.
+for p in "$TOP"/harness/base-fixes/*.patch; do
+	[ -f "$p" ] || continue
+	if patch -d "$tmp" -p1 -s -f --dry-run <"$p" >/dev/null; then
+		patch -d "$tmp" -p1 -s -f <"$p"
+		say "    test-bed fix applied: $(basename "$p")"
+	else
+		say "    test-bed fix not applied (this base differs): $(basename "$p")"
+	fi
+done
 git -C "$tmp" init -q -b base-work
 git -C "$tmp" add -fA
 git -C "$tmp" "${GIT_ID[@]}" commit -q -m "base: Linux $desc"
@@ -55,4 +70,5 @@ git -C "$tmp" tag base
 git -C "$tmp" config core.autocrlf false
 mv "$tmp" "$TREE"
 echo "$desc" >"$STATE/base-version"
+echo "$fixes" >"$STATE/base-fixes"
 say "    base: $desc"

@@ -12,8 +12,9 @@ base_key
 take_lock
 start_log check
 export LOG_STARTED=1
-export RESULTS=$OUT/results.txt
+export RESULTS=$OUT/results.txt PHASE_TIMES=$OUT/phase-times.txt
 : >"$RESULTS"
+: >"$PHASE_TIMES"
 total=17
 prepare_kernel 1 $total
 # make check's own counting must catch the runs that went wrong
@@ -154,5 +155,6 @@ phase 16/$total "make docs: htmldocs SPHINXDIRS=accel"
 
 phase 17/$total "every layer has the results harness/expected-results gives it"
 count_layers
+phase_times
 
 summarize "$([ "$stalls" -eq 0 ] || echo "$stalls known UML stall retried")"

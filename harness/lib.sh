@@ -17,8 +17,26 @@ mkdir -p "$OUT" "$CACHE"
 LOG=${LOG:-$OUT/log/latest.log}
 
 say()  { printf '%s\n' "$*"; }
-# phase N/M "text": the numbered progress lines of make run / make check.
-phase() { printf '[%s] %s\n' "$1" "$2"; }
+# phase N/M "text": the numbered progress lines of make run / make check;
+# with $PHASE_TIMES set, each also goes there with the time it began.
+phase() {
+	printf '[%s] %s\n' "$1" "$2"
+	[ -z "${PHASE_TIMES:-}" ] || printf '%s\t%s\t%s\n' "$1" "$(date +%s)" "$2" >>"$PHASE_TIMES"
+}
+
+# phase_times: how long each phase of $PHASE_TIMES took, up to now
+phase_times() {
+	say ""
+	say "time per phase (s):"
+	awk -F '\t' -v now="$(date +%s)" '
+		{ n[NR] = $1; t[NR] = $2; w[NR] = substr($3, 1, 64) }
+		END {
+			for (i = 1; i <= NR; i++)
+				printf "  %6d  [%s] %s\n", (i < NR ? t[i + 1] : now) - t[i], n[i], w[i]
+			if (NR)
+				printf "  %6d  in all\n", now - t[1]
+		}' "$PHASE_TIMES"
+}
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # tally "LAYER: test" STATUS [DETAIL-FILE]: count one result ($TALLY_LAYER,
@@ -26,10 +44,11 @@ die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 # skip or fail, print it, and append it to $RESULTS when make check set
 # it (every script of a run appends there; check.sh counts the file). A
 # skip is a failure unless harness/expected-skips lists the result; a
-# failure shows the start of DETAIL-FILE.
+# failure shows the start of DETAIL-FILE, and its first lines go with it
+# into $RESULTS (a third column), for summarize's list of failures.
 passed=0 failed=0 skipped=0
 tally() {
-	local name=$1 st=$2 why
+	local name=$1 st=$2 why detail=
 	[ -z "${TALLY_LAYER:-}" ] || name="$TALLY_LAYER: $name"
 	if [ "$st" = skip ]; then
 		if why=$(expected_skip "$name"); then
@@ -45,10 +64,13 @@ tally() {
 	*)
 		st=fail
 		failed=$((failed + 1)); say "      FAILED  $name"
-		[ -z "${3:-}" ] || sed 's/^/        | /' "$3" | head -n 30
+		if [ -n "${3:-}" ]; then
+			sed 's/^/        | /' "$3" | head -n 30
+			detail=$(head -n 4 "$3" | cut -c1-200 | paste -sd '\036' -)
+		fi
 		;;
 	esac
-	[ -z "${RESULTS:-}" ] || printf '%s\t%s\n' "$st" "$name" >>"$RESULTS"
+	[ -z "${RESULTS:-}" ] || printf '%s\t%s\t%s\n' "$st" "$name" "$detail" >>"$RESULTS"
 }
 
 # expected_skip NAME: succeed, printing the reason, if harness/expected-skips
@@ -78,10 +100,12 @@ expected_count() {
 # $TAP_LAYER (kselftest), and LAYER-m32 after the runner's
 # "@@ksft-dir /kselftest32" (the 32-bit build). The results of
 # SKIP-PROGRAM count only if they failed. The guest's console ends lines
-# with CR LF.
+# with CR LF. A failed test's diagnostics (the "# file:line:" lines the
+# harness prints before its result) are its detail.
 count_tap() {
-	local line st base=${TAP_LAYER:-kselftest} name layer kunit=
+	local line st base=${TAP_LAYER:-kselftest} name layer kunit= diag
 	layer=$base
+	diag=$(mktemp)
 	while IFS= read -r line; do
 		line=${line%$'\r'}
 		# the KUnit module's KTAP is count_kunit_log's
@@ -97,13 +121,23 @@ count_tap() {
 		"ok "*"# SKIP"*) st=skip ;;
 		"ok "*) st=pass ;;
 		"not ok "*) st=fail ;;
+		"# "*:[0-9]*:* | "# "*": Test "*) echo "${line#\# }" >>"$diag"; continue ;;
 		*) continue ;;
 		esac
-		[ "$layer" != "$base/${2:-}" ] || [ $st = fail ] || continue
+		if [ "$layer" = "$base/${2:-}" ] && [ $st != fail ]; then
+			: >"$diag"
+			continue
+		fi
 		name=${line#*ok }
 		name=${name#[0-9]* }
-		tally "$layer: ${name%% # SKIP*}" "$st"
+		if [ $st = fail ] && [ -s "$diag" ]; then
+			tally "$layer: ${name%% # SKIP*}" "$st" "$diag"
+		else
+			tally "$layer: ${name%% # SKIP*}" "$st"
+		fi
+		: >"$diag"
 	done <"$1"
+	rm -f "$diag"
 }
 
 # builtin_kconfig_args: kunit.py arguments that make a UML KUnit kernel
@@ -183,7 +217,12 @@ summarize() {
 	say ""
 	if [ "$failed" -gt 0 ]; then
 		say "failed:"
-		grep '^fail' "$RESULTS" | cut -f2 | sed 's/^/  /'
+		awk -F '\t' '$1 == "fail" {
+			print "  " $2
+			n = split($3, why, "\036")
+			for (i = 1; i <= n; i++)
+				print "      | " why[i]
+		}' "$RESULTS"
 	fi
 	say "$passed passed, $failed failed, $skipped expected skips${1:+, $1}"
 	[ "$failed" -eq 0 ]

@@ -42,6 +42,7 @@ cat >"$W/tap" <<'TAP'
 TAP version 13
 ok 1 f.passes
 ok 2 f.skips # SKIP no device
+# p.c:12:f.fails:Expected 1 (1) == x (0)
 not ok 3 f.fails
 === p: 3s
 ok kmemleak: nothing leaked
@@ -54,6 +55,13 @@ check "an unexpected skip is a failure" "0 1 0" tally "k: s.skipped" skip
 check "a listed skip is an expected skip" "0 0 1" tally "k: s.skipped_for_a_reason" skip
 check "a skipped kselftest is a failure, a failed one too" "3 3 0" count_tap "$W/tap"
 check "a stalled program counts only its failures" "2 3 0" count_tap "$W/tap" q
+# the list of failures at the end shows why a kselftest failed, under it
+why() {
+	count_tap "$W/tap"
+	{ summarize || :; } | grep -A1 -x '  kselftest/p: f.fails' |
+		grep -qx '      | p.c:12:f.fails:Expected 1 (1) == x (0)' && tally "x: why" pass
+}
+check "a failed kselftest's diagnostics follow it in the list of failures" "4 3 0" why
 sed 's/$/\r/' "$W/tap" >"$W/tap-crlf"
 printf 'kselftest/p 3\nkselftest/q 2\nkselftest 1\n' >"$W/expected-tap"
 crlf() { count_tap "$W/tap-crlf"; count_layers; }

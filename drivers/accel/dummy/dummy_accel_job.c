@@ -12,6 +12,7 @@
 #include <linux/dma-fence-chain.h>
 #include <linux/dma-fence.h>
 #include <linux/iosys-map.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -143,14 +144,24 @@ static int dummy_accel_job_wait_dep(struct dummy_accel_device *adev,
  * Fault injection: a hung job never finishes by itself. After the timeout
  * it is cancelled and its queue reset, which RAS counts; -ETIMEDOUT, or
  * -ENODEV when the device goes first, or 0 for a job that does not hang.
+ * The timeout is kept on the monotonic clock that userspace sees: a
+ * jiffies sleep alone can end early when jiffies lag behind it (a
+ * descheduled vCPU misses ticks), so the wait goes on until it has passed.
  */
 static int dummy_accel_job_hang(struct dummy_accel_device *adev)
 {
+	ktime_t end;
+	s64 left;
+
 	if (!atomic_add_unless(&adev->hang_jobs, -1, 0))
 		return 0;
-	if (wait_event_idle_timeout(adev->wait, READ_ONCE(adev->gone),
-				    msecs_to_jiffies(dummy_accel_job_timeout_ms)))
-		return -ENODEV;
+	end = ktime_add_ms(ktime_get(), dummy_accel_job_timeout_ms);
+	while ((left = ktime_us_delta(end, ktime_get())) > 0) {
+		/* at least a jiffy: the conversion rounds up */
+		if (wait_event_idle_timeout(adev->wait, READ_ONCE(adev->gone),
+					    usecs_to_jiffies(min_t(s64, left, UINT_MAX))))
+			return -ENODEV;
+	}
 	atomic64_inc(&adev->ras[DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT - 1]);
 	atomic64_inc(&adev->ras[DUMMY_ACCEL_RAS_KEY_QUEUE_RESETS - 1]);
 	return -ETIMEDOUT;
