@@ -122,7 +122,7 @@ phase 13/$total "boot contract: make boot [ARCH=x86_64] RUN=<program> exits with
 # PROGRAM and the command returned its STATUS
 contract() {
 	local rc=0 out
-	RUN=$1 BOOT_OUTCOME=$OUT/log/contract.outcome "$TOP/harness/boot-cmd.sh" \
+	PHASE_TIMES= RUN=$1 BOOT_OUTCOME=$OUT/log/contract.outcome "$TOP/harness/boot-cmd.sh" \
 		>"$OUT/log/contract.log" 2>&1 || rc=$?
 	out=$(cat "$OUT/log/contract.outcome" 2>/dev/null || :)
 	if [ "$rc" -eq "$2" ] && [ "$out" = "status $2" ] && { [ -z "${3:-}" ] || grep -q "$3" "$OUT/log/contract.log"; }; then

@@ -66,7 +66,8 @@ tally() {
 		failed=$((failed + 1)); say "      FAILED  $name"
 		if [ -n "${3:-}" ]; then
 			sed 's/^/        | /' "$3" | head -n 30
-			detail=$(head -n 4 "$3" | cut -c1-200 | paste -sd '\036' -)
+			detail=$(head -n 4 "$3" | cut -c1-200 | tr '\n' '\036')
+			detail=${detail%$'\036'}
 		fi
 		;;
 	esac

@@ -613,6 +613,51 @@ static int accel_bench_lookup(struct accel_bench *b, struct device *parent,
 }
 
 /*
+ * Figure 2 again with a device of the module's own driver, which keeps no
+ * state per file (no open or postclose, no GEM, no syncobjs): what the
+ * core and DRM's file cost, without dummy_accel's share.
+ */
+static int accel_bench_fig_open_core(struct accel_bench *b)
+{
+	char node[24];
+	struct accel_bench_stat s[3] = {
+		{ .name = "accel node of bnch", .arg = node },
+		{ .name = "render node", .arg = render },
+		{ .name = "/dev/null", .arg = "null" },
+	};
+	struct device *parent;
+	struct drm_device *dev;
+	unsigned int i;
+	int ret;
+
+	parent = root_device_register("accel_bench");
+	if (IS_ERR(parent))
+		return PTR_ERR(parent);
+	dev = accel_bench_dev_add(parent);
+	ret = PTR_ERR_OR_ZERO(dev);
+	if (ret)
+		goto out_unregister_parent;
+	snprintf(node, sizeof(node), "accel/accel%d", dev->accel->index);
+	for (i = 0; i < ARRAY_SIZE(s); i++) {
+		s[i].run = accel_bench_open;
+		s[i].iters = open_iters;
+	}
+	pr_info("open + release, a driver without per-file state (bnch: /dev/%s)\n", node);
+	ret = accel_bench_rounds(b, s, ARRAY_SIZE(s));
+	if (ret)
+		goto out_remove_dev;
+	for (i = 0; i < ARRAY_SIZE(s); i++)
+		accel_bench_print(&s[i]);
+	accel_bench_ratio("open:core/render", &s[0], &s[1]);
+	accel_bench_ratio("open:core/null", &s[0], &s[2]);
+out_remove_dev:
+	accel_bench_dev_remove(dev);
+out_unregister_parent:
+	root_device_unregister(parent);
+	return ret;
+}
+
+/*
  * DRM_IOCTL_VERSION on a device of the module's own driver beside the
  * render node: the strings are as long as vgem's, the difference is the
  * core's (dummy_accel's longer strings cost the rest of figure 4's).
@@ -711,6 +756,11 @@ out_free:
 	return ret;
 }
 #else
+static int accel_bench_fig_open_core(struct accel_bench *b)
+{
+	return 0;
+}
+
 static int accel_bench_fig_version(struct accel_bench *b)
 {
 	return 0;
@@ -751,6 +801,8 @@ static int accel_bench_figures(struct accel_bench *b)
 	pr_info("  %-36s %8s %10s %10s\n", "", "per round", "median", "min");
 	if (accel_bench_wanted("open"))
 		ret = accel_bench_fig_open(b);
+	if (!ret && accel_bench_wanted("open"))
+		ret = accel_bench_fig_open_core(b);
 	if (!ret && accel_bench_wanted("ioctl"))
 		ret = accel_bench_fig_ioctl(b);
 	if (!ret && accel_bench_wanted("ioctl"))

@@ -558,7 +558,7 @@ TEST_F(module, prime_between_two_devices)
 	struct drm_dummy_accel_submit job = { .count = 2, .op = DUMMY_ACCEL_OP_SUM };
 	struct drm_dummy_accel_bo_info info = { 0 };
 	struct drm_prime_handle imp = { 0 };
-	int fd0, fd1, dmabuf;
+	int fd0, fd1, dmabuf, i;
 	uint64_t result = 0;
 	struct accel_bo bo;
 	uint32_t *m1;
@@ -607,7 +607,16 @@ TEST_F(module, prime_between_two_devices)
 	EXPECT_EQ(EWOULDBLOCK, errno);
 	EXPECT_TRUE(accel_dummy_loaded());
 	EXPECT_EQ(0, close(dmabuf));
-	EXPECT_EQ(0, accel_sh("rmmod " DUMMY_NAME));
+	/*
+	 * The dma-buf's last reference may be the imported buffer's, which the
+	 * last job drops from dummy_accel's worker: the kernel then releases
+	 * the file from its delayed fput work, a jiffy or so later.
+	 */
+	for (i = 0; i < 50 && syscall(SYS_delete_module, DUMMY_NAME, O_NONBLOCK); i++)
+		usleep(100000);
+	if (i)
+		TH_LOG("the module went %d ms after the dma-buf's close", 100 * i);
+	EXPECT_FALSE(accel_dummy_loaded()) TH_LOG("still loaded 5 s after the dma-buf's close");
 }
 
 #define PARAM_DIR "/sys/module/" DUMMY_NAME "/parameters/"
@@ -785,7 +794,7 @@ TEST_F_TIMEOUT(module, num_devices_257_ten_times, LIMIT_SECONDS + 300)
 	double start, end, t, first = 0, slowest = 0;
 	long slab_first = -1, slab = -1;
 	const char *failed = NULL;
-	int r, last, quarantine, kmemleak;
+	int r, i, last, quarantine, kmemleak;
 	struct accel_kmemleak km;
 
 	if (self->why)
@@ -824,8 +833,14 @@ TEST_F_TIMEOUT(module, num_devices_257_ten_times, LIMIT_SECONDS + 300)
 	}
 	TH_LOG("%d rounds of %d in %.1f s: first %.2f s, slowest %.2f s", r, LIMIT_ROUNDS,
 	       accel_now() - start, first, slowest);
-	TH_LOG("unreclaimable slab %ld kB after the first round, %ld kB after the last",
-	       slab_first, slab);
+	/* objects freed after a grace period or by deferred work get 10 s more */
+	for (i = 0; i < 5 && !failed && !quarantine && slab - slab_first >= LIMIT_SLAB_KB; i++) {
+		sleep(2);
+		accel_slab_shrink();
+		slab = accel_slab_kb();
+	}
+	TH_LOG("unreclaimable slab %ld kB after the first round, %ld kB after the last%s",
+	       slab_first, slab, i ? " (and up to 10 s more)" : "");
 	ASSERT_TRUE(!failed) TH_LOG("round %d: %s", r + 1, failed);
 	/* no drift in time: no round takes twice the first, with 1 s of slack */
 	EXPECT_GT(2 * first + 1, slowest);
