@@ -131,11 +131,7 @@ count_tap() {
 		fi
 		name=${line#*ok }
 		name=${name#[0-9]* }
-		if [ $st = fail ] && [ -s "$diag" ]; then
-			tally "$layer: ${name%% # SKIP*}" "$st" "$diag"
-		else
-			tally "$layer: ${name%% # SKIP*}" "$st"
-		fi
+		tally "$layer: ${name%% # SKIP*}" "$st" "$diag"
 		: >"$diag"
 	done <"$1"
 	rm -f "$diag"

@@ -242,6 +242,25 @@ static const char *accel_bench_driver(struct file *f)
 #define ACCEL_BENCH_NODE	"accel/accel0"
 static const bool accel_bench_accel = IS_ENABLED(CONFIG_DRM_ACCEL);
 
+/* Open + release of the @n nodes of @s (their args) in rounds, printed */
+static int accel_bench_opens(struct accel_bench *b, struct accel_bench_stat *s,
+			     unsigned int n)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		s[i].run = accel_bench_open;
+		s[i].iters = open_iters;
+	}
+	ret = accel_bench_rounds(b, s, n);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++)
+		accel_bench_print(&s[i]);
+	return 0;
+}
+
 /* Figure 2: open + release, accel0 beside a render node and /dev/null */
 static int accel_bench_fig_open(struct accel_bench *b)
 {
@@ -250,19 +269,13 @@ static int accel_bench_fig_open(struct accel_bench *b)
 		{ .name = "render node", .arg = render },
 		{ .name = "/dev/null", .arg = "null" },
 	};
-	unsigned int i, first = accel_bench_accel ? 0 : 1;
+	unsigned int first = accel_bench_accel ? 0 : 1;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(s); i++) {
-		s[i].run = accel_bench_open;
-		s[i].iters = open_iters;
-	}
 	pr_info("open + release (ns per open and release; render node /dev/%s)\n", render);
-	ret = accel_bench_rounds(b, s + first, ARRAY_SIZE(s) - first);
+	ret = accel_bench_opens(b, s + first, ARRAY_SIZE(s) - first);
 	if (ret)
 		return ret;
-	for (i = first; i < ARRAY_SIZE(s); i++)
-		accel_bench_print(&s[i]);
 	if (accel_bench_accel) {
 		accel_bench_ratio("open:accel/render", &s[0], &s[1]);
 		accel_bench_ratio("open:accel/null", &s[0], &s[2]);
@@ -511,6 +524,37 @@ static void accel_bench_dev_remove(struct drm_device *dev)
 	drm_dev_put(dev);
 }
 
+/* One device of the module's own driver, under a root device of its own */
+struct accel_bench_own {
+	struct device *parent;
+	struct drm_device *dev;
+	/* its node under /dev */
+	char node[24];
+};
+
+static int accel_bench_own_add(struct accel_bench_own *own)
+{
+	int ret;
+
+	own->parent = root_device_register("accel_bench");
+	if (IS_ERR(own->parent))
+		return PTR_ERR(own->parent);
+	own->dev = accel_bench_dev_add(own->parent);
+	ret = PTR_ERR_OR_ZERO(own->dev);
+	if (ret) {
+		root_device_unregister(own->parent);
+		return ret;
+	}
+	snprintf(own->node, sizeof(own->node), "accel/accel%d", own->dev->accel->index);
+	return 0;
+}
+
+static void accel_bench_own_remove(struct accel_bench_own *own)
+{
+	accel_bench_dev_remove(own->dev);
+	root_device_unregister(own->parent);
+}
+
 /* alloc + register + unregister + put of one device */
 static s64 accel_bench_register(struct accel_bench *b, void *parent, unsigned int iters)
 {
@@ -619,41 +663,24 @@ static int accel_bench_lookup(struct accel_bench *b, struct device *parent,
  */
 static int accel_bench_fig_open_core(struct accel_bench *b)
 {
-	char node[24];
+	struct accel_bench_own own;
 	struct accel_bench_stat s[3] = {
-		{ .name = "accel node of bnch", .arg = node },
+		{ .name = "accel node of bnch", .arg = own.node },
 		{ .name = "render node", .arg = render },
 		{ .name = "/dev/null", .arg = "null" },
 	};
-	struct device *parent;
-	struct drm_device *dev;
-	unsigned int i;
 	int ret;
 
-	parent = root_device_register("accel_bench");
-	if (IS_ERR(parent))
-		return PTR_ERR(parent);
-	dev = accel_bench_dev_add(parent);
-	ret = PTR_ERR_OR_ZERO(dev);
+	ret = accel_bench_own_add(&own);
 	if (ret)
-		goto out_unregister_parent;
-	snprintf(node, sizeof(node), "accel/accel%d", dev->accel->index);
-	for (i = 0; i < ARRAY_SIZE(s); i++) {
-		s[i].run = accel_bench_open;
-		s[i].iters = open_iters;
+		return ret;
+	pr_info("open + release, a driver without per-file state (bnch: /dev/%s)\n", own.node);
+	ret = accel_bench_opens(b, s, ARRAY_SIZE(s));
+	if (!ret) {
+		accel_bench_ratio("open:core/render", &s[0], &s[1]);
+		accel_bench_ratio("open:core/null", &s[0], &s[2]);
 	}
-	pr_info("open + release, a driver without per-file state (bnch: /dev/%s)\n", node);
-	ret = accel_bench_rounds(b, s, ARRAY_SIZE(s));
-	if (ret)
-		goto out_remove_dev;
-	for (i = 0; i < ARRAY_SIZE(s); i++)
-		accel_bench_print(&s[i]);
-	accel_bench_ratio("open:core/render", &s[0], &s[1]);
-	accel_bench_ratio("open:core/null", &s[0], &s[2]);
-out_remove_dev:
-	accel_bench_dev_remove(dev);
-out_unregister_parent:
-	root_device_unregister(parent);
+	accel_bench_own_remove(&own);
 	return ret;
 }
 
@@ -664,24 +691,17 @@ out_unregister_parent:
  */
 static int accel_bench_fig_version(struct accel_bench *b)
 {
+	struct accel_bench_own own;
 	struct file *accel, *rnd;
-	struct device *parent;
-	struct drm_device *dev;
-	char node[24];
 	int ret;
 
-	parent = root_device_register("accel_bench");
-	if (IS_ERR(parent))
-		return PTR_ERR(parent);
-	dev = accel_bench_dev_add(parent);
-	ret = PTR_ERR_OR_ZERO(dev);
+	ret = accel_bench_own_add(&own);
 	if (ret)
-		goto out_unregister_parent;
-	snprintf(node, sizeof(node), "accel/accel%d", dev->accel->index);
-	accel = accel_bench_open_node(b, node);
+		return ret;
+	accel = accel_bench_open_node(b, own.node);
 	ret = PTR_ERR_OR_ZERO(accel);
 	if (ret)
-		goto out_remove_dev;
+		goto out_remove_own;
 	rnd = accel_bench_open_node(b, render);
 	ret = PTR_ERR_OR_ZERO(rnd);
 	if (ret)
@@ -694,10 +714,8 @@ static int accel_bench_fig_version(struct accel_bench *b)
 	__fput_sync(rnd);
 out_put_accel:
 	__fput_sync(accel);
-out_remove_dev:
-	accel_bench_dev_remove(dev);
-out_unregister_parent:
-	root_device_unregister(parent);
+out_remove_own:
+	accel_bench_own_remove(&own);
 	return ret;
 }
 

@@ -623,7 +623,7 @@ TEST_F_TIMEOUT(accel, open_close_10000_cycles_leak_nothing, 900)
 	double t0, t1, t2, t3;
 	struct accel_kmemleak km;
 	long before, after;
-	int i, n, kmemleak, ret, quarantine;
+	int n, waited, kmemleak, ret, quarantine;
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
@@ -653,19 +653,15 @@ TEST_F_TIMEOUT(accel, open_close_10000_cycles_leak_nothing, 900)
 	t3 = accel_now();
 	TH_LOG("%d cycles in %.1f s; kmemleak's scans: %.1f s before, %.1f s after",
 	       n, t2 - t1, t1 - t0, t3 - t2);
+	if (!quarantine)
+		accel_slab_shrink();
+	after = accel_slab_objects_kb();
 	/* objects freed late (RCU, deferred work) get up to 10 s more; a leak stays */
-	for (i = 0; i < 6; i++) {
-		if (i)
-			sleep(2);
-		if (!quarantine)
-			accel_slab_shrink();
-		after = accel_slab_objects_kb();
-		ASSERT_LT(0, after);
-		if (after - before < n * 8 / 1024)
-			break;
-	}
+	after = accel_slab_settle(accel_slab_objects_kb, after, before, n * 8 / 1024,
+				  !quarantine, &waited);
+	ASSERT_LT(0, after);
 	TH_LOG("slab objects in use: %ld kB before, %ld kB after %d cycles (%d s later)",
-	       before, after, n, 2 * i);
+	       before, after, n, waited);
 	if (!quarantine)
 		EXPECT_GT(n * 8 / 1024, after - before);
 	ASSERT_TRUE(kmemleak || !quarantine);

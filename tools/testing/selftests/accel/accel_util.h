@@ -772,6 +772,26 @@ static inline long accel_slab_objects_kb(void)
 	return bytes / 1024;
 }
 
+/*
+ * Objects freed after an RCU grace period or by deferred work still count
+ * right after a run: while the figure @now (kB) is @bound or more above
+ * @before, take @figure() again every 2 s, for up to 10 s, shrinking the
+ * caches first when @shrink. The last figure (<= 0: unreadable); the
+ * seconds waited go to *@waited.
+ */
+static inline long accel_slab_settle(long (*figure)(void), long now, long before,
+				     long bound, int shrink, int *waited)
+{
+	for (*waited = 0; now > 0 && now - before >= bound && *waited < 10; ) {
+		sleep(2);
+		*waited += 2;
+		if (shrink)
+			accel_slab_shrink();
+		now = figure();
+	}
+	return now;
+}
+
 /* The kernel log from now on, for accel_kmsg_find(); an fd or -1. */
 static inline int accel_kmsg_open(void)
 {
