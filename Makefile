@@ -14,7 +14,7 @@ GUEST_ARCH := $(if $(filter command line,$(origin ARCH)),$(ARCH),um)
 unexport ARCH
 MAKEOVERRIDES :=
 
-.PHONY: help run check boot shell build kunit bench clean
+.PHONY: help run check boot shell build kunit bench bench-base clean
 
 help:
 	@echo "make run [ARCH=x86_64]"
@@ -32,6 +32,8 @@ help:
 	@echo "make docs    make htmldocs SPHINXDIRS=accel"
 	@echo "make bench [ARCH=x86_64] [BENCH_BOOTS=3]"
 	@echo "             what accel costs: accel_bench's table, ns per operation, in 3 boots"
+	@echo "make bench-base [ARCH=x86_64] [BENCH_BOOTS=3]"
+	@echo "             the reference: the same module built M= against the base alone, booted there"
 	@echo "make mutants [MUTANTS=\"01 07\"]"
 	@echo "             apply each bug of mutants/ and show which test catches it"
 	@echo "make clean   remove out/ (the cache stays)"
@@ -53,6 +55,9 @@ kunit:
 
 bench:
 	@GUEST_ARCH="$(GUEST_ARCH)" BENCH_BOOTS="$(BENCH_BOOTS)" BENCH_PARAMS="$(BENCH_PARAMS)" $(H)/bench.sh
+
+bench-base:
+	@GUEST_ARCH="$(GUEST_ARCH)" BENCH_BOOTS="$(BENCH_BOOTS)" BENCH_PARAMS="$(BENCH_PARAMS)" $(H)/bench.sh --base
 
 clean:
 	rm -rf out

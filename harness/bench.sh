@@ -8,22 +8,61 @@
 # rounds). Ends with the ratios of every boot side by side, so that the
 # spread between boots shows. Figures, not tests: nothing fails on a slow
 # figure; the exit status is 1 only if a boot or the module failed.
+#
+# bench.sh --base (make bench-base): the reference. The same accel_bench.c
+# built as an external module (M=) against the base tree alone, booted in
+# the base's own kernel (same configuration, without the series and
+# accel.config): the render node and /dev/null figures of a kernel the
+# series never touched.
 source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
 arch=${GUEST_ARCH:-um}
 boots=${BENCH_BOOTS:-3}
 boot=$(boot_script "$arch")
-start_log bench
-prepare_kernel 1 5 "$arch"
-B=$OUT/bench
+base=
+[ "${1:-}" != --base ] || base=1
+
+# bench_module NAME: accel_bench.c built outside the tree of build NAME,
+# as a driver author builds a module (M=), in $BENCH_KO
+bench_module() {
+	local m=$STATE/bench-module-$1 karch=um
+	[ "$1" != x86_64-base ] || karch=x86_64
+	rm -rf "$m"
+	mkdir -p "$m"
+	cp "$TOP/drivers/accel/tests/accel_bench.c" "$m/"
+	echo 'obj-m := accel_bench.o' >"$m/Kbuild"
+	logged "accel_bench M= ($1)" make -C "$(build_tree "$1")" ARCH="$karch" \
+		O="$STATE/build-$1" M="$m" -j"$JOBS" modules
+	BENCH_KO=$m/accel_bench.ko
+}
+
+opts=()
+if [ -n "$base" ]; then
+	start_log bench-base
+	NOBUILD=1 prepare_kernel 1 5 "$arch"
+	name=uml-base
+	[ "$arch" = um ] || name=x86_64-base
+	phase 4/5 "building the base alone ($name, no series) and accel_bench outside it (M=)"
+	t=$SECONDS
+	logged_progress "build $name" "$TOP/harness/build.sh" "$name" all
+	bench_module "$name"
+	say "      built in $((SECONDS - t))s: $BENCH_KO"
+	export BOOT_BUILD=$name JOB_FILES=$BENCH_KO
+	opts=(--noload)
+	B=$OUT/bench-base
+else
+	start_log bench
+	prepare_kernel 1 5 "$arch"
+	B=$OUT/bench
+fi
 rm -rf "$B"; mkdir -p "$B"
 rc=0
 for i in $(seq 1 "$boots"); do
-	phase 5/5 "boot $i of $boots ($arch): accel_bench${BENCH_PARAMS:+ $BENCH_PARAMS}"
+	phase 5/5 "boot $i of $boots ($arch${base:+, the base alone}): accel_bench${BENCH_PARAMS:+ $BENCH_PARAMS}"
 	# shellcheck disable=SC2086
 	if ! BOOT_ARGS="kmemleak=off" MODPARAMS="num_devices=1" BOOT_TIMEOUT=1800 \
-		"$boot" "$TOP/harness/guest/bench.sh" ${BENCH_PARAMS:-} >"$B/boot-$i.log" 2>&1; then
+		"$boot" "${opts[@]}" "$TOP/harness/guest/bench.sh" ${BENCH_PARAMS:-} >"$B/boot-$i.log" 2>&1; then
 		rc=1
 		tail -n 20 "$B/boot-$i.log" | sed 's/^/      | /'
 	fi

@@ -20,11 +20,17 @@ uml-noaccel)
 	arch=um baseconf=defconfig frags=(uml.config noaccel.config) ;;
 uml-nodrm)
 	arch=um baseconf=defconfig frags=(uml.config nodrm.config) ;;
+# the base without the series, for the reference figures of make bench-base
+uml-base)
+	arch=um baseconf=defconfig frags=(uml.config) ;;
+x86_64-base)
+	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config) ;;
 *)	die "unknown build configuration '$name'" ;;
 esac
 [ -z "${FRAGMENTS:-}" ] || read -r -a frags <<<"$FRAGMENTS"
 frag_paths=("${frags[@]/#/$TOP/configs/}")
 O=$STATE/build-$name
+TREE=$(build_tree "$name")
 mkdir -p "$O"
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 MAKE=(make -C "$TREE" ARCH=$arch O="$O" CC="ccache gcc" -j"$JOBS")

@@ -3,7 +3,8 @@
 # boot-x86_64.sh (QEMU, the same directory packed as an initramfs):
 # busybox-static, the modules (modules_install + depmod), the kselftests
 # when installed, and /job with the program (plus, for a dynamic binary,
-# the libraries ldd lists) and its environment. Sourced after lib.sh.
+# the libraries ldd lists, and the files $JOB_FILES names) and its
+# environment. Sourced after lib.sh.
 
 # outcome WORD: what happened to the guest, for make check (in
 # $BOOT_OUTCOME if set); a boot script says "died" first, so that whatever
@@ -86,7 +87,7 @@ guest_root() {
 	cp "$TOP/harness/guest/init" "$ROOT/init"
 	# a KUnit build has everything built in, or no modules at all
 	if grep -q '^CONFIG_MODULES=y' "$O/.config" && [ -f "$O/modules.order" ]; then
-		logged "modules_install ($arch)" make -C "$TREE" ARCH="$arch" O="$O" \
+		logged "modules_install ($arch)" make -C "$(build_tree "${O##*/build-}")" ARCH="$arch" O="$O" \
 			INSTALL_MOD_PATH="$ROOT" modules_install
 		release=$(cat "$O/include/config/kernel.release")
 		logged "depmod ($arch)" depmod -b "$ROOT" "$release"
@@ -109,11 +110,15 @@ guest_kselftests() {
 # ($MODPARAMS, $JOB_NOLOAD, $JOB_SHELL, $JOB_CONSOLE; $STRESS_SECONDS and
 # $SEED exported to the program)
 guest_job() {
-	local ROOT=$1 prog=$2 lib
+	local ROOT=$1 prog=$2 lib f
 	shift 2
 	rm -rf "$ROOT/job"; mkdir -p "$ROOT/job"
 	cp "$prog" "$ROOT/job/"
 	chmod +x "$ROOT/job/$(basename "$prog")"
+	# $JOB_FILES: more files the program reads, beside it in /job
+	for f in ${JOB_FILES:-}; do
+		cp "$f" "$ROOT/job/"
+	done
 	if ldd "$prog" >/dev/null 2>&1; then
 		for lib in $(ldd "$prog" 2>/dev/null | grep -o '/[^ ]*'); do
 			mkdir -p "$ROOT$(dirname "$lib")"

@@ -396,6 +396,16 @@ base_worktree() {
 	echo "$w"
 }
 
+# build_tree NAME: the source tree of build configuration NAME: the base
+# alone for a reference configuration (NAME ending in -base, make
+# bench-base), else the composed tree
+build_tree() {
+	case $1 in
+	*-base) base_worktree ;;
+	*) echo "$TREE" ;;
+	esac
+}
+
 compose() {
 	python3 "$TOP/harness/compose.py" "$TOP" "$TREE"
 }
@@ -423,6 +433,8 @@ prepare_kernel() {
 	printf 'base: %s\n' "$(cat "$STATE/base-version")" >>"$LOG"
 	phase "$((n + 2))/$total" "composing the series onto the base"
 	compose
+	# NOBUILD=1: the caller builds what it needs (make bench-base)
+	[ -z "${NOBUILD:-}" ] || return 0
 	local t=$SECONDS
 	if [ "$arch" = x86_64 ]; then
 		phase "$((n + 3))/$total" "building the x86_64 kernel (SMP, PREEMPT, 32-bit compat; DRM=m, DRM_ACCEL=y, dummy_accel=m)"

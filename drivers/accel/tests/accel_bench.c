@@ -5,7 +5,8 @@
  * runs the figures its "figures" parameter names and prints a table of ns
  * per operation, the median and the minimum over the rounds.
  *
- *   open	open + release of /dev/accel/accel0, a render node, /dev/null
+ *   open	open + release of /dev/accel/accel0, a render node, /dev/null;
+ *		of the module's own driver as accel and as render driver
  *   ioctl	DRM_IOCTL_VERSION, GET_CAP (allowed on accel files) and
  *		GET_MAGIC (refused on both) on an accel and a render file
  *   job	dummy_accel: buffer create + close, an empty job's round trip
@@ -52,6 +53,7 @@
 
 #if IS_ENABLED(CONFIG_DRM_ACCEL)
 #include <drm/drm_accel.h>
+#include <drm/drm_gem.h>
 #include <uapi/drm/dummy_accel.h>
 #endif
 
@@ -493,19 +495,79 @@ out_put_file:
  * name, desc and date are as long as vgem's, so that DRM_IOCTL_VERSION,
  * which measures the strings, costs the same on both but for the core.
  */
+#define ACCEL_BENCH_DRIVER_NAMES \
+	.name = "bnch", .desc = "accel core benchmark", .date = "20261127"
+
 DEFINE_DRM_ACCEL_FOPS(accel_bench_fops);
 
 static const struct drm_driver accel_bench_drm_driver = {
 	.driver_features = DRIVER_COMPUTE_ACCEL,
 	.fops = &accel_bench_fops,
-	.name = "bnch",
-	.desc = "accel core benchmark",
-	.date = "20261127",
+	ACCEL_BENCH_DRIVER_NAMES,
 };
 
-static struct drm_device *accel_bench_dev_add(struct device *parent)
+/*
+ * The same driver as a render driver, and both again with dummy_accel's
+ * work per file (GEM's handle table, the syncobj table and a state of
+ * the driver's own, dummy_accel's size with its 4 cores, allocated at
+ * open and freed at postclose). The accel node and the render node of
+ * one driver differ only in the core's part of open and release.
+ */
+static const struct file_operations accel_bench_render_fops = {
+	.owner		= THIS_MODULE,
+	.open		= drm_open,
+	.release	= drm_release,
+	.unlocked_ioctl	= drm_ioctl,
+	.compat_ioctl	= drm_compat_ioctl,
+	.poll		= drm_poll,
+	.read		= drm_read,
+	.llseek		= noop_llseek,
+	.mmap		= drm_gem_mmap,
+	.show_fdinfo	= drm_show_fdinfo,
+};
+
+static const struct drm_driver accel_bench_render_driver = {
+	.driver_features = DRIVER_RENDER,
+	.fops = &accel_bench_render_fops,
+	ACCEL_BENCH_DRIVER_NAMES,
+};
+
+#define ACCEL_BENCH_STATE_FEATURES \
+	(DRIVER_GEM | DRIVER_SYNCOBJ | DRIVER_SYNCOBJ_TIMELINE)
+#define ACCEL_BENCH_FILE_STATE	56
+
+static int accel_bench_file_open(struct drm_device *dev, struct drm_file *file)
 {
-	struct drm_device *dev = drm_dev_alloc(&accel_bench_drm_driver, parent);
+	file->driver_priv = kzalloc(ACCEL_BENCH_FILE_STATE, GFP_KERNEL);
+	return file->driver_priv ? 0 : -ENOMEM;
+}
+
+static void accel_bench_file_postclose(struct drm_device *dev, struct drm_file *file)
+{
+	kfree(file->driver_priv);
+}
+
+static const struct drm_driver accel_bench_state_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL | ACCEL_BENCH_STATE_FEATURES,
+	.open = accel_bench_file_open,
+	.postclose = accel_bench_file_postclose,
+	.fops = &accel_bench_fops,
+	ACCEL_BENCH_DRIVER_NAMES,
+};
+
+static const struct drm_driver accel_bench_render_state_driver = {
+	.driver_features = DRIVER_RENDER | ACCEL_BENCH_STATE_FEATURES,
+	.open = accel_bench_file_open,
+	.postclose = accel_bench_file_postclose,
+	.fops = &accel_bench_render_fops,
+	ACCEL_BENCH_DRIVER_NAMES,
+};
+
+/* A registered device of @driver under @parent, or an error */
+static struct drm_device *accel_bench_drv_add(const struct drm_driver *driver,
+					      struct device *parent)
+{
+	struct drm_device *dev = drm_dev_alloc(driver, parent);
 	int ret;
 
 	if (IS_ERR(dev))
@@ -518,18 +580,41 @@ static struct drm_device *accel_bench_dev_add(struct device *parent)
 	return dev;
 }
 
+/* A device of the accel driver bnch */
+static struct drm_device *accel_bench_dev_add(struct device *parent)
+{
+	return accel_bench_drv_add(&accel_bench_drm_driver, parent);
+}
+
 static void accel_bench_dev_remove(struct drm_device *dev)
 {
 	drm_dev_unregister(dev);
 	drm_dev_put(dev);
 }
 
-/* One device of the module's own driver, under a root device of its own */
+/* A device of the module's own and its node under /dev */
+struct accel_bench_node {
+	struct drm_device *dev;
+	char node[24];
+};
+
+static int accel_bench_node_add(struct accel_bench_node *n, const struct drm_driver *driver,
+				struct device *parent)
+{
+	n->dev = accel_bench_drv_add(driver, parent);
+	if (IS_ERR(n->dev))
+		return PTR_ERR(n->dev);
+	if (driver->driver_features & DRIVER_RENDER)
+		snprintf(n->node, sizeof(n->node), "dri/renderD%d", n->dev->render->index);
+	else
+		snprintf(n->node, sizeof(n->node), "accel/accel%d", n->dev->accel->index);
+	return 0;
+}
+
+/* One device of bnch, under a root device of its own */
 struct accel_bench_own {
 	struct device *parent;
-	struct drm_device *dev;
-	/* its node under /dev */
-	char node[24];
+	struct accel_bench_node n;
 };
 
 static int accel_bench_own_add(struct accel_bench_own *own)
@@ -539,19 +624,15 @@ static int accel_bench_own_add(struct accel_bench_own *own)
 	own->parent = root_device_register("accel_bench");
 	if (IS_ERR(own->parent))
 		return PTR_ERR(own->parent);
-	own->dev = accel_bench_dev_add(own->parent);
-	ret = PTR_ERR_OR_ZERO(own->dev);
-	if (ret) {
+	ret = accel_bench_node_add(&own->n, &accel_bench_drm_driver, own->parent);
+	if (ret)
 		root_device_unregister(own->parent);
-		return ret;
-	}
-	snprintf(own->node, sizeof(own->node), "accel/accel%d", own->dev->accel->index);
-	return 0;
+	return ret;
 }
 
 static void accel_bench_own_remove(struct accel_bench_own *own)
 {
-	accel_bench_dev_remove(own->dev);
+	accel_bench_dev_remove(own->n.dev);
 	root_device_unregister(own->parent);
 }
 
@@ -657,30 +738,59 @@ static int accel_bench_lookup(struct accel_bench *b, struct device *parent,
 }
 
 /*
- * Figure 2 again with a device of the module's own driver, which keeps no
- * state per file (no open or postclose, no GEM, no syncobjs): what the
- * core and DRM's file cost, without dummy_accel's share.
+ * Figure 2 again with the module's own driver bnch, once as an accel and
+ * once as a render driver: without state per file (no open or postclose,
+ * GEM or syncobjs), what the core and DRM's file cost; with dummy_accel's
+ * work per file, whether an accel node costs more than the render node of
+ * the same driver.
  */
 static int accel_bench_fig_open_core(struct accel_bench *b)
 {
-	struct accel_bench_own own;
-	struct accel_bench_stat s[3] = {
-		{ .name = "accel node of bnch", .arg = own.node },
-		{ .name = "render node", .arg = render },
-		{ .name = "/dev/null", .arg = "null" },
+	static const struct drm_driver * const drivers[] = {
+		&accel_bench_drm_driver, &accel_bench_render_driver,
+		&accel_bench_state_driver, &accel_bench_render_state_driver,
 	};
-	int ret;
+	static const char * const names[] = {
+		"bnch accel, no file state", "bnch render, no file state",
+		"bnch accel, file state as dummy's", "bnch render, file state as dummy's",
+		"/dev/null",
+	};
+	struct accel_bench_node nodes[ARRAY_SIZE(drivers)];
+	struct accel_bench_stat *s;
+	struct device *parent;
+	unsigned int n;
+	int ret = 0;
 
-	ret = accel_bench_own_add(&own);
-	if (ret)
-		return ret;
-	pr_info("open + release, a driver without per-file state (bnch: /dev/%s)\n", own.node);
-	ret = accel_bench_opens(b, s, ARRAY_SIZE(s));
-	if (!ret) {
-		accel_bench_ratio("open:core/render", &s[0], &s[1]);
-		accel_bench_ratio("open:core/null", &s[0], &s[2]);
+	s = kcalloc(ARRAY_SIZE(names), sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	parent = root_device_register("accel_bench");
+	if (IS_ERR(parent)) {
+		kfree(s);
+		return PTR_ERR(parent);
 	}
-	accel_bench_own_remove(&own);
+	for (n = 0; n < ARRAY_SIZE(names); n++)
+		s[n].name = names[n];
+	s[ARRAY_SIZE(drivers)].arg = "null";
+	for (n = 0; n < ARRAY_SIZE(drivers); n++) {
+		ret = accel_bench_node_add(&nodes[n], drivers[n], parent);
+		if (ret)
+			goto out_remove_nodes;
+		s[n].arg = nodes[n].node;
+	}
+	pr_info("open + release, bnch as accel and render (%s %s %s %s)\n",
+		nodes[0].node, nodes[1].node, nodes[2].node, nodes[3].node);
+	ret = accel_bench_opens(b, s, ARRAY_SIZE(names));
+	if (!ret) {
+		accel_bench_ratio("open:bnch:accel/render", &s[0], &s[1]);
+		accel_bench_ratio("open:bnch_state:accel/render", &s[2], &s[3]);
+		accel_bench_ratio("open:core/null", &s[0], &s[4]);
+	}
+out_remove_nodes:
+	while (n--)
+		accel_bench_dev_remove(nodes[n].dev);
+	root_device_unregister(parent);
+	kfree(s);
 	return ret;
 }
 
@@ -698,7 +808,7 @@ static int accel_bench_fig_version(struct accel_bench *b)
 	ret = accel_bench_own_add(&own);
 	if (ret)
 		return ret;
-	accel = accel_bench_open_node(b, own.node);
+	accel = accel_bench_open_node(b, own.n.node);
 	ret = PTR_ERR_OR_ZERO(accel);
 	if (ret)
 		goto out_remove_own;
