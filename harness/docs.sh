@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
 standalone_start docs
-need_pkgs python3-sphinx python3-sphinx-rtd-theme python3-yaml graphviz
+need_pkgs "${DOCS_PKGS[@]}"
 TALLY_LAYER=docs
 O=$STATE/build-docs
 # pages of an earlier build must not pass for this one

@@ -280,8 +280,10 @@ logged() {
 	fi
 }
 
-# Install the Debian packages that are missing (the first call per run
-# refreshes the package lists once).
+# Install the Debian packages that are missing. The package lists are
+# the machine's, not the cache's (a cache restored onto a new machine
+# says nothing about them): they are refreshed when none is younger than
+# a day, and once more if an install fails on lists that are stale.
 need_pkgs() {
 	local missing=() p
 	for p in "$@"; do
@@ -291,17 +293,23 @@ need_pkgs() {
 	[ ${#missing[@]} -eq 0 ] && return 0
 	say "    installing: ${missing[*]}"
 	[ "$(id -u)" -eq 0 ] || die "missing packages ${missing[*]}: run as root or install them"
-	if [ ! -e "$CACHE/.apt-updated" ] || [ -n "$(find "$CACHE/.apt-updated" -mmin +1440)" ]; then
+	if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null)" ]; then
 		logged "apt-get update" apt-get update
-		touch "$CACHE/.apt-updated"
 	fi
-	logged "apt-get install" env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y --no-install-recommends "${missing[@]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		"${missing[@]}" >>"$LOG" 2>&1 || {
+		logged "apt-get update" apt-get update
+		logged "apt-get install" env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends "${missing[@]}"
+	}
 }
 
 # The packages every build needs.
 BUILD_PKGS=(build-essential bc bison flex libelf-dev libssl-dev python3
 	    ccache kmod busybox-static rsync xz-utils git gdb)
+# What make htmldocs needs: make docs and the series check (after the
+# docs patch) both run it, and each installs them itself.
+DOCS_PKGS=(python3-sphinx python3-sphinx-rtd-theme python3-yaml graphviz)
 
 # Key of the base tree: which kernel source the work tree is made from.
 # Sets BASE_KEY, BASE_DESC and STATE (the per-base cache directory).

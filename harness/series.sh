@@ -36,6 +36,8 @@ n=$(ls "$dest" | grep -vc cover-letter)
 say "    $n patches and a cover letter in $dest ($subject)"
 
 [ "${1:-}" = --check ] || exit 0
+# after the docs patch the check runs make htmldocs
+need_pkgs "${DOCS_PKGS[@]}"
 
 # The same patches on the same base with the same harness and configs
 # were checked and passed: say so and do not rebuild them
