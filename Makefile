@@ -11,7 +11,10 @@ H := harness
 # environment does not. The kernel makes the harness runs get their own
 # ARCH: this one is neither exported nor passed on in MAKEFLAGS.
 GUEST_ARCH := $(if $(filter command line,$(origin ARCH)),$(ARCH),um)
-unexport ARCH
+# KERNEL=debug on the command line boots the guest's debug kernel (KASAN,
+# lockdep, debugobjects, kmemleak): ARCH=x86_64 KERNEL=debug.
+GUEST_KERNEL := $(if $(filter command line,$(origin KERNEL)),$(KERNEL),)
+unexport ARCH KERNEL
 MAKEOVERRIDES :=
 
 .PHONY: help run check boot shell build kunit bench bench-base clean
@@ -22,14 +25,17 @@ help:
 	@echo "make check   run every test; ends with 'N passed, N failed'"
 	@echo "make matrix  the configurations distributions need and the slow test beds:"
 	@echo "             DRM=y/m/n, DRM_ACCEL=n, Debian's config, allmodconfig, x86_64 debug guest, KCSAN"
-	@echo "make boot [ARCH=x86_64] RUN=<program> [MODPARAMS=...]"
-	@echo "             run a host program as root in the booted kernel"
+	@echo "make expected-results (expected-matrix)"
+	@echo "             rewrite harness/expected-results (-matrix) from the last make check's (matrix's) results"
+	@echo "make boot [ARCH=x86_64 [KERNEL=debug]] RUN=<program> [MODPARAMS=...]"
+	@echo "             run a host program as root in the booted kernel (KERNEL=debug: KASAN, lockdep)"
 	@echo "make shell [ARCH=x86_64]"
 	@echo "            an interactive shell in the booted kernel"
 	@echo "make kunit   the KUnit suites (kunit.py --kunitconfig=drivers/accel)"
 	@echo "make series  export the series to out/series/ (series-check: git am + build each)"
 	@echo "make lint    checkpatch --strict, sparse, W=1, kernel-doc, uapi header test"
 	@echo "make docs    make htmldocs SPHINXDIRS=accel"
+	@echo "make abi     abidiff of drm.ko, base against series (Debian's config): the ABI change for distributions"
 	@echo "make bench [ARCH=x86_64] [BENCH_BOOTS=3]"
 	@echo "             what accel costs: accel_bench's table, ns per operation, in 3 boots"
 	@echo "make bench-base [ARCH=x86_64] [BENCH_BOOTS=3]"
@@ -39,16 +45,16 @@ help:
 	@echo "make clean   remove out/ (the cache stays)"
 
 run:
-	@GUEST_ARCH="$(GUEST_ARCH)" $(H)/run.sh
+	@GUEST_ARCH="$(GUEST_ARCH)" GUEST_KERNEL="$(GUEST_KERNEL)" $(H)/run.sh
 
 check:
 	@$(H)/check.sh
 
 boot:
-	@GUEST_ARCH="$(GUEST_ARCH)" RUN="$(RUN)" MODPARAMS="$(MODPARAMS)" $(H)/boot-cmd.sh
+	@GUEST_ARCH="$(GUEST_ARCH)" GUEST_KERNEL="$(GUEST_KERNEL)" RUN="$(RUN)" MODPARAMS="$(MODPARAMS)" $(H)/boot-cmd.sh
 
 shell:
-	@GUEST_ARCH="$(GUEST_ARCH)" MODPARAMS="$(MODPARAMS)" $(H)/boot-cmd.sh --shell
+	@GUEST_ARCH="$(GUEST_ARCH)" GUEST_KERNEL="$(GUEST_KERNEL)" MODPARAMS="$(MODPARAMS)" $(H)/boot-cmd.sh --shell
 
 kunit:
 	@$(H)/kunit.sh
@@ -62,10 +68,17 @@ bench-base:
 clean:
 	rm -rf out
 
-.PHONY: matrix series series-check lint docs mutants
+.PHONY: matrix series series-check lint docs mutants abi expected-results expected-matrix
 
 matrix:
 	@$(H)/matrix.sh
+
+# the expected results by name, from the last complete make check (matrix)
+expected-results:
+	@$(H)/expected-results.sh
+
+expected-matrix:
+	@$(H)/expected-results.sh matrix
 
 
 series:
@@ -79,6 +92,9 @@ lint:
 
 docs:
 	@$(H)/docs.sh
+
+abi:
+	@$(H)/abi.sh
 
 mutants:
 	@MUTANTS="$(MUTANTS)" $(H)/mutants.sh

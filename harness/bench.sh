@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench [ARCH=x86_64] [BENCH_BOOTS=3] [BENCH_PARAMS="rounds=21 ..."]:
-# what accel costs. Brings the guest's kernel up to date, boots it
+# what accel costs. Brings the guest's kernel up to date, builds
+# bench/accel_bench.c against it as an external module (M=; the benchmark
+# is a tool of this repository, not a patch of the series), boots it
 # $BENCH_BOOTS times (kmemleak off: it would time its own bookkeeping of
 # every allocation) and runs harness/guest/bench.sh in each boot: the
 # accel_bench module's table, ns per operation (median and min of its
@@ -23,14 +25,15 @@ boot=$(boot_script "$arch")
 base=
 [ "${1:-}" != --base ] || base=1
 
-# bench_module NAME: accel_bench.c built outside the tree of build NAME,
-# as a driver author builds a module (M=), in $BENCH_KO
+# bench_module NAME: bench/accel_bench.c, which is not part of the series,
+# built outside the tree of build NAME as a driver author builds a module
+# (M=), in $BENCH_KO
 bench_module() {
 	local m=$STATE/bench-module-$1 karch=um
-	[ "$1" != x86_64-base ] || karch=x86_64
+	case $1 in x86_64*) karch=x86_64 ;; esac
 	rm -rf "$m"
 	mkdir -p "$m"
-	cp "$TOP/drivers/accel/tests/accel_bench.c" "$m/"
+	cp "$TOP/bench/accel_bench.c" "$m/"
 	echo 'obj-m := accel_bench.o' >"$m/Kbuild"
 	logged "accel_bench M= ($1)" make -C "$(build_tree "$1")" ARCH="$karch" \
 		O="$STATE/build-$1" M="$m" -j"$JOBS" modules
@@ -50,10 +53,14 @@ if [ -n "$base" ]; then
 	say "      built in $((SECONDS - t))s: $BENCH_KO"
 	export BOOT_BUILD=$name JOB_FILES=$BENCH_KO
 	opts=(--noload)
+	args=(--base)
 	B=$OUT/bench-base
 else
 	start_log bench
 	prepare_kernel 1 5 "$arch"
+	bench_module "$(guest_build "$arch")"
+	export JOB_FILES=$BENCH_KO
+	args=()
 	B=$OUT/bench
 fi
 rm -rf "$B"; mkdir -p "$B"
@@ -62,7 +69,7 @@ for i in $(seq 1 "$boots"); do
 	phase 5/5 "boot $i of $boots ($arch${base:+, the base alone}): accel_bench${BENCH_PARAMS:+ $BENCH_PARAMS}"
 	# shellcheck disable=SC2086
 	if ! BOOT_ARGS="kmemleak=off" MODPARAMS="num_devices=1" BOOT_TIMEOUT=1800 \
-		"$boot" "${opts[@]}" "$TOP/harness/guest/bench.sh" ${BENCH_PARAMS:-} >"$B/boot-$i.log" 2>&1; then
+		"$boot" "${opts[@]}" "$TOP/harness/guest/bench.sh" "${args[@]}" ${BENCH_PARAMS:-} >"$B/boot-$i.log" 2>&1; then
 		rc=1
 		tail -n 20 "$B/boot-$i.log" | sed 's/^/      | /'
 	fi

@@ -23,9 +23,9 @@ html=$O/Documentation/output/accel/index.html
 api=$(grep -lw accel_open "$O"/Documentation/output/accel/*.html 2>/dev/null | head -n1 || :)
 if [ "$rc" -eq 0 ] && [ ! -s "$OUT/log/htmldocs-warnings.log" ] && [ -f "$html" ] &&
    [ -n "$api" ] && grep -qw DEFINE_DRM_ACCEL_FOPS "$api"; then
-	tally "make htmldocs SPHINXDIRS=accel: 0 warnings ($html)" pass
+	tally "make htmldocs SPHINXDIRS=accel: 0 warnings" pass "" "$html"
 else
-	tally "make htmldocs SPHINXDIRS=accel (exit $rc, $(wc -l <"$OUT/log/htmldocs-warnings.log") warnings, API page ${api:-missing}; log $out)" \
-		fail "$OUT/log/htmldocs-warnings.log"
+	tally "make htmldocs SPHINXDIRS=accel: 0 warnings" fail "$OUT/log/htmldocs-warnings.log" \
+		"exit $rc, $(wc -l <"$OUT/log/htmldocs-warnings.log") warnings, API page ${api:-missing}; log $out"
 fi
 [ "$failed" -eq 0 ]

@@ -32,7 +32,7 @@ cat "$out" >>"$LOG"
 summary=$(grep -a 'Testing complete' "$out" | tail -n1 || true)
 if [ -z "$summary" ] || [ ! -s "$json" ]; then
 	grep -aE 'error|ERROR|Error' "$out" | tail -n 15 | sed 's/^/  | /' >&2
-	tally "$name: kunit.py ran the tests (exit status $rc, log $out)" fail
+	tally "$name: kunit.py ran the tests" fail "" "exit status $rc, log $out"
 	exit 1
 fi
 say "      ${summary#*] }"
@@ -51,11 +51,13 @@ if [ -s "$O/test.log" ]; then
 	if [ "$n" -eq 0 ]; then
 		tally "$name: no BUG, WARNING, KASAN or lockdep report in the kernel log" pass
 	else
-		tally "$name: $n report lines in $O/test.log" fail "$OUT/log/$name-reports.log"
+		tally "$name: no BUG, WARNING, KASAN or lockdep report in the kernel log" fail \
+			"$OUT/log/$name-reports.log" "$n report lines in $O/test.log"
 	fi
 else
-	tally "$name: a kernel log at $O/test.log" fail
+	tally "$name: no BUG, WARNING, KASAN or lockdep report in the kernel log" fail "" \
+		"no kernel log at $O/test.log"
 fi
 [ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] ||
-	tally "$name: kunit.py exit status $rc with no failed case (log $out)" fail
+	tally "$name: kunit.py exits 0 when no case failed" fail "" "exit status $rc, log $out"
 [ "$failed" -eq 0 ]

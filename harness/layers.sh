@@ -25,7 +25,8 @@ x86_64_guest_layer() {
 		tally "$layer: the guest ran them all, 64-bit and 32-bit, and the KUnit module, exit status 0, no kernel report" pass
 	else
 		tail -n 30 "$log" | sed 's/^/      | /'
-		tally "$layer: the guest ran them all, 64-bit and 32-bit, and the KUnit module ($out, log $log)" fail
+		tally "$layer: the guest ran them all, 64-bit and 32-bit, and the KUnit module, exit status 0, no kernel report" \
+			fail "" "$out, log $log"
 	fi
 	# Side by side: each test has the same result from a 32-bit process, whose
 	# core ioctls go through drm_compat_ioctl(), as from a 64-bit one.
@@ -68,7 +69,7 @@ x86_64_stress_layer() {
 		tally "$layer: the guest ran them all, exit status 0, no kernel report" pass
 	else
 		tail -n 30 "$log" | sed 's/^/      | /'
-		tally "$layer: the guest ran them all ($out, log $log)" fail
+		tally "$layer: the guest ran them all, exit status 0, no kernel report" fail "" "$out, log $log"
 	fi
 	say "      $build stress programs took $((SECONDS - t))s"
 }
@@ -87,7 +88,7 @@ builtin_layer() {
 	if [ "$rc" -eq 0 ]; then
 		tally "$what" pass
 	else
-		tally "$what ($out)" fail "$log"
+		tally "$what" fail "$log" "$out"
 	fi
 }
 
@@ -103,7 +104,8 @@ noaccel_layer() {
 	if [ -f "$STATE/build-uml-noaccel/drivers/gpu/drm/drm.ko" ] && [ "$sym" -eq 0 ]; then
 		tally "noaccel: drm.ko built without DRM_ACCEL exports no accel symbol" pass
 	else
-		tally "noaccel: drm.ko built without DRM_ACCEL exports no accel symbol ($sym in Module.symvers)" fail
+		tally "noaccel: drm.ko built without DRM_ACCEL exports no accel symbol" fail "" \
+			"$sym in Module.symvers"
 	fi
 	log=$OUT/log/noaccel.log
 	BOOT_BUILD=uml-noaccel BOOT_TIMEOUT=300 BOOT_OUTCOME=$OUT/log/noaccel.outcome \
@@ -114,12 +116,13 @@ noaccel_layer() {
 	# each refusal is one line naming the driver, no more
 	n=$(grep -c 'accel_kunit: DRIVER_COMPUTE_ACCEL needs CONFIG_DRM_ACCEL$' \
 		"$STATE/root-uml-noaccel/job/dmesg" 2>/dev/null || :)
-	tally "noaccel: each refused accel device logged one line naming its driver (2 devices, ${n:-0} lines)" \
-		"$([ "${n:-0}" -eq 2 ] && echo pass || echo fail)"
+	tally "noaccel: each refused accel device logged one line naming its driver" \
+		"$([ "${n:-0}" -eq 2 ] && echo pass || echo fail)" "" "2 devices, ${n:-0} lines"
 	if [ "$out" = "status 0" ]; then
 		tally "noaccel: the guest loaded drm.ko and the KUnit module, exit status 0, no kernel report" pass
 	else
-		tally "noaccel: the guest loaded drm.ko and the KUnit module ($out, log $log)" fail
+		tally "noaccel: the guest loaded drm.ko and the KUnit module, exit status 0, no kernel report" \
+			fail "" "$out, log $log"
 	fi
 	say "      DRM_ACCEL=n build and boot took $((SECONDS - t))s"
 }

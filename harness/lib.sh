@@ -39,34 +39,40 @@ phase_times() {
 }
 die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
 
-# tally "LAYER: test" STATUS [DETAIL-FILE]: count one result ($TALLY_LAYER,
-# if set, is put in front of the name), STATUS pass,
-# skip or fail, print it, and append it to $RESULTS when make check set
-# it (every script of a run appends there; check.sh counts the file). A
-# skip is a failure unless harness/expected-skips lists the result; a
-# failure shows the start of DETAIL-FILE, and its first lines go with it
-# into $RESULTS (a third column), for summarize's list of failures.
+# tally "LAYER: test" STATUS [DETAIL-FILE] [NOTE]: count one result
+# ($TALLY_LAYER, if set, is put in front of the name), STATUS pass, skip
+# or fail, print it, and append it to $RESULTS when make check set it
+# (every script of a run appends there; check.sh counts the file). The
+# name is the result's identity, the same in every run and whether it
+# passes or fails (count_layers finds it by name in the expected
+# results): what varies (a count, a time, a path, an exit status) is
+# NOTE, printed after the name in parentheses and kept as the first line
+# of the detail. A skip is a failure unless harness/expected-skips lists
+# the result; a failure shows the start of DETAIL-FILE, and its first
+# lines go with the note into $RESULTS (a third column, lines separated
+# by \036), for summarize's list of failures.
 passed=0 failed=0 skipped=0
 tally() {
-	local name=$1 st=$2 why detail=
+	local name=$1 st=$2 file=${3:-} note=${4:-} why detail
 	[ -z "${TALLY_LAYER:-}" ] || name="$TALLY_LAYER: $name"
 	if [ "$st" = skip ]; then
 		if why=$(expected_skip "$name"); then
 			st=xskip
 		else
 			st=fail
-			name="$name (unexpected skip)"
+			note="unexpected skip${note:+: $note}"
 		fi
 	fi
+	detail=$note
 	case $st in
-	pass) passed=$((passed + 1)); say "      ok      $name" ;;
+	pass) passed=$((passed + 1)); say "      ok      $name${note:+ ($note)}" ;;
 	xskip) skipped=$((skipped + 1)); say "      skip    $name (expected: $why)" ;;
 	*)
 		st=fail
-		failed=$((failed + 1)); say "      FAILED  $name"
-		if [ -n "${3:-}" ]; then
-			sed 's/^/        | /' "$3" | head -n 30
-			detail=$(head -n 4 "$3" | cut -c1-200 | tr '\n' '\036')
+		failed=$((failed + 1)); say "      FAILED  $name${note:+ ($note)}"
+		if [ -n "$file" ]; then
+			sed 's/^/        | /' "$file" | head -n 30
+			detail+=${note:+$'\036'}$(head -n 4 "$file" | cut -c1-200 | tr '\n' '\036')
 			detail=${detail%$'\036'}
 		fi
 		;;
@@ -75,13 +81,17 @@ tally() {
 }
 
 # expected_skip NAME: succeed, printing the reason, if harness/expected-skips
-# ($EXPECTED_SKIPS) lists NAME ("NAME | reason" lines).
+# ($EXPECTED_SKIPS) lists NAME ("LAYER: test | reason" lines). A * in the
+# LAYER part selects layers (kunit-x86_64*-guest: make check's guest and
+# make matrix's debug guest); the test is named exactly, never by a
+# pattern, so that a new test is never skipped unseen.
 expected_skip() {
-	local line
+	local line entry
 	while IFS= read -r line; do
 		case $line in "#"* | "") continue ;; esac
-		# shellcheck disable=SC2053 # a pattern: a trailing * covers a suite
-		if [[ $1 == ${line%% | *} ]]; then
+		entry=${line%% | *}
+		# shellcheck disable=SC2053 # the layer part is a pattern
+		if [[ ${1%%: *} == ${entry%%: *} ]] && [ "${1#*: }" = "${entry#*: }" ]; then
 			printf '%s' "${line#* | }"
 			return 0
 		fi
@@ -90,9 +100,10 @@ expected_skip() {
 }
 
 # expected_count LAYER: the number of results harness/expected-results
-# gives LAYER (empty if none)
+# ($EXPECTED_RESULTS) lists under LAYER (empty if none)
 expected_count() {
-	awk -v l="$1" '$1 == l { print $2 }' "${EXPECTED_RESULTS:-$TOP/harness/expected-results}"
+	awk -v p="$1: " 'index($0, p) == 1 { n++ } END { if (n) print n }' \
+		"${EXPECTED_RESULTS:-$TOP/harness/expected-results}"
 }
 
 # count_tap FILE [SKIP-PROGRAM]: tally the TAP results of a kselftest run,
@@ -102,9 +113,11 @@ expected_count() {
 # "@@ksft-dir /kselftest32" (the 32-bit build). The results of
 # SKIP-PROGRAM count only if they failed. The guest's console ends lines
 # with CR LF. A failed test's diagnostics (the "# file:line:" lines the
-# harness prints before its result) are its detail.
+# harness prints before its result) are its detail; what follows " # " on
+# a result line (a SKIP's reason, the runner's count of leaks) is its
+# note, not its name.
 count_tap() {
-	local line st base=${TAP_LAYER:-kselftest} name layer kunit= diag
+	local line st base=${TAP_LAYER:-kselftest} name note layer kunit= diag
 	layer=$base
 	diag=$(mktemp)
 	while IFS= read -r line; do
@@ -131,7 +144,11 @@ count_tap() {
 		fi
 		name=${line#*ok }
 		name=${name#[0-9]* }
-		tally "$layer: ${name%% # SKIP*}" "$st" "$diag"
+		# TAP's " # " ends the name: a SKIP's reason or a comment, the note
+		note=
+		case $name in *" # "*) note=${name#* # } name=${name%% # *} ;; esac
+		note=${note#SKIP}
+		tally "$layer: $name" "$st" "$diag" "${note# }"
 		: >"$diag"
 	done <"$1"
 	rm -f "$diag"
@@ -157,7 +174,7 @@ tally_kunit_json() {
 		case $st in
 		PASS) tally "$1: $case" pass ;;
 		SKIP) tally "$1: $case" skip ;;
-		*) tally "$1: $case ($st)" fail ;;
+		*) tally "$1: $case" fail "" "$st" ;;
 		esac
 	done < <(python3 "$TOP/harness/kunit-results.py" "$2")
 }
@@ -173,7 +190,7 @@ count_kunit_log() {
 	(cd "$TREE" && python3 tools/testing/kunit/kunit.py parse --json="$json" "$ktap") \
 		>"$OUT/log/$layer-parse.log" 2>&1 || :
 	if [ ! -s "$json" ] || ! grep -q 'KTAP version\|TAP version' "$ktap"; then
-		tally "$layer: the guest's KUnit module printed its results ($ktap)" fail
+		tally "$layer: the guest's KUnit module printed its results" fail "" "$ktap"
 		return
 	fi
 	say "      $(grep -a 'Testing complete' "$OUT/log/$layer-parse.log" | tail -n1 | sed 's/^\[[^]]*\] //')"
@@ -225,24 +242,58 @@ summarize() {
 	[ "$failed" -eq 0 ]
 }
 
-# count_layers: every layer of $RESULTS must have exactly the number of
-# results the expected file gives it, and every layer must be listed;
-# each mismatch is a failed result of layer "counts". Prints the table.
+# count_layers: the results of $RESULTS must be, by name, the ones the
+# expected results ($EXPECTED_RESULTS, harness/expected-results) list,
+# one line "LAYER: test" each: a result that should be there and is not
+# fails as "counts: missing LAYER: test", one the file does not list as
+# "counts: unexpected LAYER: test" (also a second result of a listed
+# name). A result that failed answers its entry like a passing one, and
+# is never unexpected too: it is a failure under its own name already.
+# Also prints, per layer, results/listed (the counts are a by-product).
 count_layers() {
-	local layer want have table=() layers
-	layers=$(cut -f2 "$RESULTS" | sed 's/: .*//' | grep -vx counts | sort -u)
-	while read -r layer want _; do
-		case $layer in "#"* | "") continue ;; esac
-		have=$(cut -f2 "$RESULTS" | sed 's/: .*//' | grep -cxF "$layer" || :)
-		table+=("$layer $have/$want")
-		[ "$have" = "$want" ] ||
-			tally "counts: $layer has $have results, the expected results say $want" fail
-	done <"${EXPECTED_RESULTS:-$TOP/harness/expected-results}"
-	for layer in $layers; do
-		[ -n "$(expected_count "$layer")" ] ||
-			tally "counts: $layer has results but no line in the expected results" fail
-	done
-	say "      ${table[*]}"
+	local exp=${EXPECTED_RESULTS:-$TOP/harness/expected-results} verdicts kind name
+	verdicts=$(compare_names "$exp" "$RESULTS") || die "cannot compare $RESULTS with $exp"
+	while IFS=$'\t' read -r kind name; do
+		case $kind in
+		missing | unexpected) tally "counts: $kind $name" fail ;;
+		malformed) tally "counts: each line of the expected results is \"LAYER: test\"" fail "" "$exp: $name" ;;
+		table) say "      $name" ;;
+		esac
+	done <<<"$verdicts"
+}
+
+# compare_names EXPECTED RESULTS: what count_layers tallies, one line
+# "KIND<TAB>what" each: "missing<TAB>LAYER: test", "unexpected<TAB>LAYER:
+# test", "malformed<TAB>line" (an expected line without ": "), and last
+# "table<TAB>LAYER results/listed ..." in the expected file's order of
+# layers, then the others'. A name listed N times needs N results; the
+# results of layer counts (count_layers' own) are not compared.
+compare_names() {
+	awk -F '\t' '
+		function layer_of(n) { return index(n, ": ") ? substr(n, 1, index(n, ": ") - 1) : n }
+		function seen(l) { if (!(l in lw)) { lw[l] = 0; lh[l] = 0; ord[++nl] = l } }
+		FILENAME == ARGV[1] {
+			if ($0 ~ /^#/ || $0 ~ /^[ \t]*$/) next
+			if (!index($0, ": ")) { print "malformed\t" $0; next }
+			if (!($0 in want)) lst[++ne] = $0
+			want[$0]++; seen(layer_of($0)); lw[layer_of($0)]++
+			next
+		}
+		layer_of($2) == "counts" { next }
+		{
+			if (!($2 in have)) got[++ng] = $2
+			have[$2]++; if ($1 != "fail") ok[$2]++
+			seen(layer_of($2)); lh[layer_of($2)]++
+		}
+		END {
+			for (i = 1; i <= ne; i++)
+				if (have[lst[i]] + 0 < want[lst[i]]) print "missing\t" lst[i]
+			for (i = 1; i <= ng; i++)
+				if (ok[got[i]] + 0 > want[got[i]] + 0) print "unexpected\t" got[i]
+			t = ""
+			for (i = 1; i <= nl; i++) t = t (i > 1 ? " " : "") ord[i] " " lh[ord[i]] "/" lw[ord[i]]
+			print "table\t" t
+		}' "$1" "$2"
 }
 
 # What a kernel report looks like in a log: BUG (KASAN's too), WARNING
@@ -429,11 +480,27 @@ standalone_start() {
 	compose
 }
 
+# guest_build ARCH: the build configuration of the guest kernel of ARCH
+# (um or x86_64), or of its debug kernel with $GUEST_KERNEL=debug (make
+# boot ARCH=x86_64 KERNEL=debug); the plain one when it is empty
+guest_build() {
+	case ${1:-um}:${GUEST_KERNEL:-} in
+	um:) echo uml ;;
+	x86_64:) echo x86_64 ;;
+	x86_64:debug) echo x86_64-debug ;;
+	um:debug) die "KERNEL=debug is the x86_64 debug guest (KASAN, lockdep, debugobjects): ARCH=x86_64 KERNEL=debug" ;;
+	*) die "KERNEL=$GUEST_KERNEL: the guest kernels are the plain one (no KERNEL=) and KERNEL=debug" ;;
+	esac
+}
+
 # Phases shared by make run, make check and make boot: packages, base
 # tree, composition, the build of the guest kernel of $3 (um, the
-# default, or x86_64). $1 is the number of the first phase, $2 the total.
+# default, or x86_64; its debug kernel with $GUEST_KERNEL=debug, whose
+# build the boot scripts then use through $BOOT_BUILD). $1 is the number
+# of the first phase, $2 the total.
 prepare_kernel() {
-	local n=$1 total=$2 arch=${3:-um}
+	local n=$1 total=$2 arch=${3:-um} build
+	build=$(guest_build "$arch")
 	phase "$n/$total" "checking packages"
 	need_pkgs "${BUILD_PKGS[@]}"
 	phase "$((n + 1))/$total" "base tree ($BASE_DESC)"
@@ -444,6 +511,15 @@ prepare_kernel() {
 	# NOBUILD=1: the caller builds what it needs (make bench-base)
 	[ -z "${NOBUILD:-}" ] || return 0
 	local t=$SECONDS
+	if [ "$build" = x86_64-debug ]; then
+		phase "$((n + 3))/$total" "building the x86_64 debug kernel (KASAN, lockdep, debugobjects, kmemleak; DRM=m, dummy_accel=m)"
+		need_pkgs qemu-system-x86 gcc-multilib
+		logged_progress "build x86_64-debug" "$TOP/harness/build.sh" x86_64-debug all
+		build_kselftests_x86_64
+		export BOOT_BUILD=x86_64-debug
+		say "      built in $((SECONDS - t))s: $STATE/build-x86_64-debug/arch/x86/boot/bzImage"
+		return
+	fi
 	if [ "$arch" = x86_64 ]; then
 		phase "$((n + 3))/$total" "building the x86_64 kernel (SMP, PREEMPT, 32-bit compat; DRM=m, DRM_ACCEL=y, dummy_accel=m)"
 		build_x86_64_and_kselftests
@@ -482,6 +558,11 @@ build_uml_and_kselftests() {
 build_x86_64_and_kselftests() {
 	need_pkgs qemu-system-x86 gcc-multilib
 	logged_progress "build x86_64" "$TOP/harness/build.sh" x86_64 all
+	build_kselftests_x86_64
+}
+
+# The kselftests of the x86_64 guests, 64-bit and 32-bit.
+build_kselftests_x86_64() {
 	build_kselftests
 	logged "kselftest install (-m32)" make -C "$TREE/tools/testing/selftests" \
 		TARGETS=accel O="$STATE/build-kselftest-m32" CC="gcc -m32" \

@@ -71,8 +71,9 @@ while read -r id; do
 	grep -qw -- "$id" "$LINT/kdoc-changed.rst" || echo "kernel-doc -rst does not document $id"
 done <"$LINT/kdoc-added-names.txt" >>"$LINT/kdoc-new-in-changed.txt"
 [ -s "$LINT/kdoc-added-names.txt" ] || echo "no kernel-doc comment found in the diffs" >>"$LINT/kdoc-new-in-changed.txt"
-tally "kernel-doc on the changed files: no new warning, $(wc -l <"$LINT/kdoc-added-names.txt") added names documented" \
-	"$([ -s "$LINT/kdoc-new-in-changed.txt" ] && echo fail || echo pass)" "$LINT/kdoc-new-in-changed.txt"
+tally "kernel-doc on the changed files: no new warning, every added name documented" \
+	"$([ -s "$LINT/kdoc-new-in-changed.txt" ] && echo fail || echo pass)" "$LINT/kdoc-new-in-changed.txt" \
+	"$(wc -l <"$LINT/kdoc-added-names.txt") added names"
 
 # sparse (C=2 checks every file named, rebuilt or not) and W=1 over every
 # C file of drivers/accel and the DRM objects the series changes, each in
@@ -132,8 +133,9 @@ checked=$(cat "$LINT"/make-build-{uml,series-uml-noaccel,series-x86_64,series-ku
 for f in $ours ${objs//.o/.c}; do
 	grep -q -- "/$f\$" <<<"$checked" || echo "sparse did not check $f"
 done >>"$LINT/sparse-w1-new.txt"
-tally "sparse C=2 and W=1 on drivers/accel and the changed DRM files ($(wc -l <<<"$checked") files checked): no new warning" \
-	"$([ -s "$LINT/sparse-w1-new.txt" ] && echo fail || echo pass)" "$LINT/sparse-w1-new.txt"
+tally "sparse C=2 and W=1 on drivers/accel and the changed DRM files: no new warning" \
+	"$([ -s "$LINT/sparse-w1-new.txt" ] && echo fail || echo pass)" "$LINT/sparse-w1-new.txt" \
+	"$(wc -l <<<"$checked") files checked"
 # put the objects back the way the normal build makes them
 logged "rebuild after W=1" make -C "$TREE" ARCH=um O="$STATE/build-uml" CC="ccache gcc" -j"$JOBS" all
 
@@ -162,7 +164,8 @@ if make -C "$TREE" ARCH=x86 O="$H" CC="ccache gcc" -j"$JOBS" usr/ >"$LINT/hdrtes
 	tally "uapi: dummy_accel.h passes the kernel's header test (CONFIG_UAPI_HEADER_TEST, x86)" pass
 else
 	grep -E 'error|Error' "$LINT/hdrtest.txt" >"$LINT/hdrtest-errors.txt" || :
-	tally "uapi: CONFIG_UAPI_HEADER_TEST" fail "$LINT/hdrtest-errors.txt"
+	tally "uapi: dummy_accel.h passes the kernel's header test (CONFIG_UAPI_HEADER_TEST, x86)" fail \
+		"$LINT/hdrtest-errors.txt"
 fi
 
 # Kconfig: a driver entry written as later kernels write them ("depends on

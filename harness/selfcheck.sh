@@ -9,7 +9,7 @@ TALLY_LAYER=harness
 W=$(mktemp -d "${TMPDIR:-/tmp}/accel-selfcheck.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 printf 'k: s.skipped_for_a_reason | the reason\n' >"$W/skips"
-printf 'k 2\nkselftest/p 3\nkselftest 1\n' >"$W/expected"
+printf 'k: a\nk: b\n' >"$W/expected"
 
 # verdicts CMD...: run CMD with the tallies going to a scratch results
 # file and the synthetic lists; print "pass fail xskip" of what it tallied
@@ -31,7 +31,7 @@ check() {
 	if [ "$got" = "$want" ]; then
 		tally "$what" pass
 	else
-		tally "$what (pass/fail/xskip $got, wanted $want)" fail
+		tally "$what" fail "" "pass/fail/xskip $got, wanted $want"
 	fi
 }
 
@@ -63,22 +63,63 @@ why() {
 }
 check "a failed kselftest's diagnostics follow it in the list of failures" "4 3 0" why
 sed 's/$/\r/' "$W/tap" >"$W/tap-crlf"
-printf 'kselftest/p 3\nkselftest/q 2\nkselftest 1\n' >"$W/expected-tap"
+printf 'kselftest/p: f.%s\n' passes skips fails >"$W/expected-tap"
+printf 'kselftest/q: g.%s_before_the_stall\n' passed failed >>"$W/expected-tap"
+printf 'kselftest: kmemleak: nothing leaked\n' >>"$W/expected-tap"
 crlf() { count_tap "$W/tap-crlf"; count_layers; }
 EXP=$W/expected-tap check "the console's CR LF lines count in the right layers" "3 3 0" crlf
 stalled() { [ "$(stalled_program "$W/tap-crlf")" = q ] && tally "x: q" pass; }
 check "the stalled program is the one that never finished" "1 0 0" stalled
-layers() {
-	tally "k: a" pass; tally "k: b" pass; tally "k: c" pass
-	tally "kselftest/p: d" pass; tally "kselftest: e" pass; tally "new: f" pass
+# named RESULT...: pass if $RESULTS holds each RESULT (a name) as a failure
+named() {
+	local r
+	for r in "$@"; do
+		# not there: no "x:" result, and the check sees its verdicts differ
+		awk -F '\t' -v r="$r" '$1 == "fail" && $2 == r { f = 1 } END { exit !f }' "$RESULTS" ||
+			return 0
+	done
+	tally "x: each named" pass
+}
+# expected results: k lists a and b (the file names results, not numbers)
+swapped() {
+	tally "k: a" pass; tally "k: c" pass
+	count_layers
+	named "counts: missing k: b" "counts: unexpected k: c"
+}
+check "a result lost and another added, the count unchanged: both fail by name" "3 2 0" swapped
+added() {
+	tally "k: a" pass; tally "k: b" pass; tally "k: c" pass; tally "new: d" pass
+	count_layers
+	named "counts: unexpected k: c" "counts: unexpected new: d"
+}
+check "a result the list lacks, in a listed layer or another, fails by name" "5 2 0" added
+twice() {
+	tally "k: a" pass; tally "k: b" pass; tally "k: b" pass
+	count_layers
+	named "counts: unexpected k: b"
+}
+check "a listed result counted twice fails by name" "4 1 0" twice
+# a failing result keeps its name whatever its detail: a note (an exit
+# status), a KUnit status, the guest's count of leaks after " # "; a
+# failure the list lacks (kunit.py did not run) is not unexpected too
+printf '{"name": "", "test_cases": [], "sub_groups": [{"name": "s", "sub_groups": [],
+	"test_cases": [{"name": "c", "status": "ERROR"}]}]}\n' >"$W/kunit.json"
+printf 'not ok kmemleak: nothing leaked # 3 unreferenced objects\n' >"$W/tap-note"
+printf 'k: a\nk: s.c\nkselftest: kmemleak: nothing leaked\n' >"$W/expected-detail"
+detail() {
+	tally "k: a" fail "" "got 3, status 1"
+	tally_kunit_json k "$W/kunit.json"
+	count_tap "$W/tap-note"
+	tally "k: kunit.py ran the tests" fail "" "exit status 1"
 	count_layers
 }
-check "a layer with too many or too few results, or none listed, fails" "6 3 0" layers
+EXP=$W/expected-detail check "a failing result answers its entry whatever its detail, and fails once" \
+	"0 4 0" detail
 # the x86_64 guest's run: the 64-bit build, then the 32-bit one, which
 # disagrees on one test
 printf '=== p\nok 1 a\nok 2 b\n=== p: 1s\n@@ksft-dir /kselftest32\n=== p\nok 1 a\nnot ok 2 b\n=== p: 1s\n' |
 	sed 's/$/\r/' >"$W/tap-m32"
-printf 'kx/p 2\nkx-m32/p 2\nkx 1\n' >"$W/expected-m32"
+printf 'kx/p: a\nkx/p: b\nkx-m32/p: a\nkx-m32/p: b\nkx: the 32-bit results equal the 64-bit ones\n' >"$W/expected-m32"
 m32() {
 	TAP_LAYER=kx count_tap "$W/tap-m32"
 	if [ -n "$(m32_mismatches kx)" ]; then

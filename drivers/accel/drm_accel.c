@@ -60,8 +60,10 @@
 /*
  * accel_minor_lock protects accel_minor_idr, which maps every allocated
  * accel index to its minor while the minor is published and to NULL while
- * it is only reserved. Taken from process context only (the DRM core
- * takes it with interrupts off, as it takes its own minor lock).
+ * it is only reserved. Taken from process context only, but always with
+ * spin_lock_irqsave(): the DRM core's minor code takes it through
+ * &drm_minor_table.lock in that form, as it takes its own minor lock, and
+ * one form for every user of a lock is what a reader checks at a glance.
  */
 static DEFINE_SPINLOCK(accel_minor_lock);
 static DEFINE_IDR(accel_minor_idr);
@@ -80,16 +82,15 @@ static const struct device_type accel_minor_type = {
 };
 
 /*
- * The node's path under /dev: accel/accelN. The driver core has no way to
- * hear that this failed: it takes NULL for "no name of my own" and puts the
- * node at /dev/accelN, where no accel user looks, while the device
- * registers. The string is at most 15 bytes: a GFP_KERNEL allocation that
- * small fails only under fault injection or in a task the OOM killer
- * chose, so ask for it with __GFP_NOFAIL and the node is always in place.
+ * The node's path under /dev: accel/accelN. If the name cannot be
+ * allocated the driver core takes NULL as "no name of my own" and puts the
+ * node at /dev/accelN, its device name, as it does for DRM's dri/ nodes;
+ * the device registers and works either way. devtmpfs names the node
+ * again to remove it, so such a node stays behind after the device goes.
  */
 static char *accel_devnode(struct device *dev, umode_t *mode)
 {
-	return kasprintf(GFP_KERNEL | __GFP_NOFAIL, "accel/%s", dev_name(dev));
+	return kasprintf(GFP_KERNEL, "accel/%s", dev_name(dev));
 }
 
 /* Make @kdev, the device of accel minor @minor, the device accelN. */
@@ -133,12 +134,13 @@ void accel_minor_table(struct drm_minor_table *table)
 static struct drm_minor *accel_minor_acquire(unsigned int index)
 {
 	struct drm_minor *minor;
+	unsigned long flags;
 
-	spin_lock(&accel_minor_lock);
+	spin_lock_irqsave(&accel_minor_lock, flags);
 	minor = idr_find(&accel_minor_idr, index);
 	if (minor)
 		drm_dev_get(minor->dev);
-	spin_unlock(&accel_minor_lock);
+	spin_unlock_irqrestore(&accel_minor_lock, flags);
 
 	if (!minor)
 		return ERR_PTR(-ENODEV);

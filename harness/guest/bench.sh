@@ -5,8 +5,9 @@
 # figures, then unload dummy_accel so that accel_bench's own devices can
 # take all 256 minors, and run its devices figures. Prints the module's
 # table (its lines of the kernel log) on stdout. Arguments are more
-# parameters of accel_bench (rounds=21 open_iters=1000, say).
-# make bench-base: with /job/accel_bench.ko, the module built outside a
+# parameters of accel_bench (rounds=21 open_iters=1000, say); the module
+# is /job/accel_bench.ko, built outside the tree (M=).
+# make bench-base (first argument --base): the module built outside a
 # base tree without the series, only its open and ioctl figures (the
 # render node and /dev/null); nothing else is loaded.
 set -u
@@ -32,7 +33,9 @@ for d in /sys/class/drm/renderD*; do
 done
 [ -n "$render" ] || { echo "vgem has no render node"; exit 1; }
 
-if [ -f /job/accel_bench.ko ]; then
+[ -f /job/accel_bench.ko ] || { echo "no /job/accel_bench.ko"; exit 1; }
+if [ "${1:-}" = --base ]; then
+	shift
 	echo "=== accel_bench: open, ioctl (the base without the series, /dev/$render of vgem)"
 	bench insmod /job/accel_bench.ko figures=open,ioctl render="$render" "$@"
 	exit $rc
@@ -40,8 +43,8 @@ fi
 
 [ -e /dev/accel/accel0 ] || { echo "no /dev/accel/accel0"; exit 1; }
 echo "=== accel_bench: open, ioctl, job (accel0 of dummy_accel, /dev/$render of vgem)"
-bench modprobe accel_bench figures=open,ioctl,job render="$render" "$@"
+bench insmod /job/accel_bench.ko figures=open,ioctl,job render="$render" "$@"
 rmmod dummy_accel || rc=1
 echo "=== accel_bench: devices (no other accel driver loaded)"
-bench modprobe accel_bench figures=devices "$@"
+bench insmod /job/accel_bench.ko figures=devices "$@"
 exit $rc

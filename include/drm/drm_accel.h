@@ -69,16 +69,21 @@ struct drm_minor_table;
  * @name: name of the &struct file_operations to define
  *
  * Defines a static const &struct file_operations with DRM_ACCEL_FOPS,
- * owned by the calling module, and drm_show_fdinfo() as its show_fdinfo:
- * /proc/<pid>/fdinfo/<fd> of an accel file shows drm-driver and
- * drm-client-id, then what &drm_driver.show_fdinfo prints. A driver that
- * writes its members out with DRM_ACCEL_FOPS adds that line itself.
+ * owned by the calling module: the same members as the macro of this name
+ * in later kernels. A driver that prints usage statistics in
+ * /proc/<pid>/fdinfo/<fd> writes its file operations out instead and adds
+ * drm_show_fdinfo()::
+ *
+ *	static const struct file_operations my_accel_fops = {
+ *		.owner		= THIS_MODULE,
+ *		DRM_ACCEL_FOPS,
+ *		.show_fdinfo	= drm_show_fdinfo,
+ *	};
  */
 #define DEFINE_DRM_ACCEL_FOPS(name) \
 	static const struct file_operations name = {\
 		.owner		= THIS_MODULE,\
 		DRM_ACCEL_FOPS,\
-		.show_fdinfo	= drm_show_fdinfo,\
 	}
 
 #if IS_ENABLED(CONFIG_DRM_ACCEL)

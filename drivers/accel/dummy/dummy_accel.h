@@ -29,6 +29,8 @@ struct seq_file;
 struct workqueue_struct;
 
 #define DRIVER_NAME	"dummy_accel"
+/* What the cores' clock register reads */
+#define DUMMY_ACCEL_CLOCK_MHZ	1000
 
 #define DUMMY_ACCEL_RAS_FORMATS	(DUMMY_ACCEL_RAS_KV_U32 | DUMMY_ACCEL_RAS_JSON)
 #define DUMMY_ACCEL_RAS_NUM_KEYS	DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE
@@ -45,8 +47,20 @@ struct dummy_accel_queue {
 	u64 seqno;
 };
 
+/*
+ * The device's registers, what a real driver reads over MMIO: allocated
+ * with devm on the parent device, they go when the device is unbound, as
+ * a real device's mapping does, while the drm_device lives on until its
+ * last file is closed. Read them only inside drm_dev_enter().
+ */
+struct dummy_accel_regs {
+	/* the cores' clock */
+	u32 clock_mhz;
+};
+
 struct dummy_accel_device {
 	struct drm_device drm;
+	struct dummy_accel_regs *regs;
 	/* number of opens of the node, for debugfs */
 	atomic64_t opens;
 	/* sequence number of the last job submitted to the device */

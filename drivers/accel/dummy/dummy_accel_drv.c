@@ -12,11 +12,13 @@
  * through a syncobj.
  */
 
+#include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/dma-fence.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/sizes.h>
@@ -55,6 +57,7 @@ module_param_named(num_cores, dummy_accel_num_cores, uint, 0444);
 MODULE_PARM_DESC(num_cores, "Compute units (job queues) of each device, 1 to 64 (default 4)");
 
 unsigned int dummy_accel_job_timeout_ms = 1000;
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_job_timeout_ms);
 module_param_named(job_timeout_ms, dummy_accel_job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms,
 		 "Time a job may run before it is cancelled and its queue reset, in ms (default 1000)");
@@ -95,12 +98,16 @@ static void dummy_accel_postclose(struct drm_device *drm, struct drm_file *file)
 /*
  * fdinfo, the keys after drm-driver and drm-client-id: the cores are one
  * engine, "core", of num_cores identical units, so its busy time is the
- * sum of the cores' (up to num_cores ns per ns); memory is the size of
- * the buffers the file has handles to, less those imported from others.
+ * sum of the cores' (up to num_cores ns per ns); its clock is read from
+ * the device's registers, and its cycles are the busy time at that clock;
+ * memory is the size of the buffers the file has handles to, less those
+ * imported from others. drm_show_fdinfo() calls this inside
+ * drm_dev_enter(): the registers are there.
  */
 static void dummy_accel_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
 	struct dummy_accel_file *dfile = file->driver_priv;
+	u32 clock_mhz = to_dummy_accel(file->minor->dev)->regs->clock_mhz;
 	struct drm_gem_object *obj;
 	u64 busy_ns = 0, bytes = 0;
 	unsigned int i;
@@ -118,6 +125,9 @@ static void dummy_accel_show_fdinfo(struct drm_printer *p, struct drm_file *file
 	drm_printf(p, "drm-engine-core:\t%llu ns\n", busy_ns);
 	if (dfile->num_cores > 1)
 		drm_printf(p, "drm-engine-capacity-core:\t%u\n", dfile->num_cores);
+	/* the cores run at their clock whenever they are busy */
+	drm_printf(p, "drm-cycles-core:\t%llu\n", mul_u64_u32_div(busy_ns, clock_mhz, 1000));
+	drm_printf(p, "drm-maxfreq-core:\t%u MHz\n", clock_mhz);
 	drm_printf(p, "drm-memory-system:\t%llu KiB\n", bytes / SZ_1K);
 }
 
@@ -219,8 +229,15 @@ static void dummy_accel_debugfs_init(struct drm_minor *minor)
 				&to_dummy_accel(minor->dev)->hang_jobs);
 }
 
-/* mmap() maps a buffer at the offset BO_CREATE returned (drm_gem_mmap()) */
-DEFINE_DRM_ACCEL_FOPS(dummy_accel_fops);
+/*
+ * mmap() maps a buffer at the offset BO_CREATE returned (drm_gem_mmap());
+ * fdinfo shows the usage keys (drm_show_fdinfo()).
+ */
+static const struct file_operations dummy_accel_fops = {
+	.owner		= THIS_MODULE,
+	DRM_ACCEL_FOPS,
+	.show_fdinfo	= drm_show_fdinfo,
+};
 
 const struct drm_driver dummy_accel_drm_driver = {
 	.driver_features	= DRIVER_COMPUTE_ACCEL | DRIVER_GEM |
@@ -248,6 +265,7 @@ const struct drm_driver dummy_accel_drm_driver = {
 	.major			= DRIVER_MAJOR,
 	.minor			= DRIVER_MINOR,
 };
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_drm_driver);
 
 /* Drain and free the job queues; jobs still queued run first. */
 static void dummy_accel_queues_fini(struct dummy_accel_device *adev)
@@ -256,11 +274,16 @@ static void dummy_accel_queues_fini(struct dummy_accel_device *adev)
 		destroy_workqueue(adev->queues[--adev->num_queues].wq);
 }
 
-/* Give @adev its job queues, one per core, each with a fence context */
+/* Give @adev its registers and its job queues, one per core */
 int dummy_accel_device_init(struct dummy_accel_device *adev)
 {
 	struct dummy_accel_queue *q;
 	u64 context;
+
+	adev->regs = devm_kzalloc(adev->drm.dev, sizeof(*adev->regs), GFP_KERNEL);
+	if (!adev->regs)
+		return -ENOMEM;
+	adev->regs->clock_mhz = DUMMY_ACCEL_CLOCK_MHZ;
 
 	init_waitqueue_head(&adev->wait);
 	adev->queues = drmm_kcalloc(&adev->drm, dummy_accel_num_cores,
@@ -282,6 +305,7 @@ int dummy_accel_device_init(struct dummy_accel_device *adev)
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_device_init);
 
 /*
  * Unplug @adev: jobs waiting for a fence or hung give up, jobs queued
@@ -297,6 +321,7 @@ void dummy_accel_device_unplug(struct dummy_accel_device *adev)
 	drm_dev_unplug(&adev->drm);
 	dummy_accel_queues_fini(adev);
 }
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_device_unplug);
 
 static int dummy_accel_probe(struct platform_device *pdev)
 {

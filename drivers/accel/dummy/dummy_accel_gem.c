@@ -4,6 +4,7 @@
  * BO_CREATE, described by BO_INFO, mapped into the kernel for jobs.
  */
 
+#include <kunit/visibility.h>
 #include <linux/dma-buf.h>
 #include <linux/iosys-map.h>
 #include <linux/overflow.h>
@@ -43,6 +44,7 @@ int dummy_accel_bo_create_ioctl(struct drm_device *drm, void *data,
 	drm_gem_object_put(&shmem->base);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_bo_create_ioctl);
 
 int dummy_accel_bo_info_ioctl(struct drm_device *drm, void *data,
 			      struct drm_file *file)
@@ -75,6 +77,7 @@ int dummy_accel_bo_info_ioctl(struct drm_device *drm, void *data,
 	drm_gem_object_put(obj);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_bo_info_ioctl);
 
 /*
  * Look up @handle and map it whole if it holds @len bytes from @offset:
@@ -121,6 +124,7 @@ err_put:
 	bo->obj = NULL;
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_bo_map);
 
 void dummy_accel_bo_unmap(struct dummy_accel_bo_map *bo)
 {
@@ -130,3 +134,4 @@ void dummy_accel_bo_unmap(struct dummy_accel_bo_map *bo)
 		drm_gem_shmem_vunmap(to_drm_gem_shmem_obj(bo->obj), &bo->map);
 	drm_gem_object_put(bo->obj);
 }
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_bo_unmap);

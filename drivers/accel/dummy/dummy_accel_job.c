@@ -8,6 +8,7 @@
  * job_timeout_ms. Unplug cancels what has not run.
  */
 
+#include <kunit/visibility.h>
 #include <linux/crc32.h>
 #include <linux/dma-fence-chain.h>
 #include <linux/dma-fence.h>
@@ -47,6 +48,7 @@ u64 dummy_accel_run(const struct iosys_map *in, u64 pos, u32 count, u32 op)
 
 	return op == DUMMY_ACCEL_OP_CRC32 ? acc ^ U32_MAX : acc;
 }
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_run);
 
 /*
  * A job: its buffers mapped, the fences it waits for, and its own fence,
@@ -384,3 +386,4 @@ exit_dev:
 	drm_dev_exit(idx);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_submit_ioctl);

@@ -5,6 +5,7 @@
  * file through which tests count errors.
  */
 
+#include <kunit/visibility.h>
 #include <linux/bitops.h>
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -49,6 +50,7 @@ u32 dummy_accel_ras_encode(u32 format, const u64 *vals, char *buf)
 		len += scnprintf(buf + len, DUMMY_ACCEL_RAS_MAX_LEN - len, "}");
 	return len;
 }
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_ras_encode);
 
 /*
  * The two-call pattern: a size of 0 asks for the length, a buffer too small
@@ -82,6 +84,7 @@ int dummy_accel_ras_query_ioctl(struct drm_device *drm, void *data,
 	args->size = len;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_ras_query_ioctl);
 
 /*
  * debugfs ras_inject: writing "correctable" or "uncorrectable" counts one

@@ -18,6 +18,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/ktime.h>
+#include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/slab.h>
@@ -657,3 +658,8 @@ static struct kunit_suite dummy_accel_test_suite = {
 };
 
 kunit_test_suites(&dummy_accel_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests of the dummy compute accelerator");
+MODULE_LICENSE("GPL");
+/* dummy_accel's functions under test, exported for KUnit only */
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

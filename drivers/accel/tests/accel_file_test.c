@@ -202,6 +202,21 @@ static void accel_test_fops_members(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, fops.mmap == drm_gem_mmap);
 }
 
+DEFINE_DRM_ACCEL_FOPS(accel_test_defined_fops);
+
+/*
+ * DEFINE_DRM_ACCEL_FOPS() holds what the macro of that name holds in later
+ * kernels: the module's DRM_ACCEL_FOPS, and no fdinfo, which a driver
+ * adds itself
+ */
+static void accel_test_defined_fops_members(struct kunit *test)
+{
+	KUNIT_EXPECT_PTR_EQ(test, THIS_MODULE, accel_test_defined_fops.owner);
+	KUNIT_EXPECT_TRUE(test, accel_test_defined_fops.open == accel_open);
+	KUNIT_EXPECT_TRUE(test, accel_test_defined_fops.mmap == drm_gem_mmap);
+	KUNIT_EXPECT_TRUE(test, !accel_test_defined_fops.show_fdinfo);
+}
+
 /* mmap() through DRM_ACCEL_FOPS on a device without GEM: no buffers */
 static void accel_test_mmap_without_gem(struct kunit *test)
 {
@@ -311,7 +326,12 @@ static void accel_test_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	drm_printf(p, "drm-engine-test:\t%llu ns\n", file->client_id);
 }
 
-DEFINE_DRM_ACCEL_FOPS(accel_test_fdinfo_fops);
+/* an accel driver's file operations with fdinfo, as a driver writes them */
+static const struct file_operations accel_test_fdinfo_fops = {
+	.owner		= THIS_MODULE,
+	DRM_ACCEL_FOPS,
+	.show_fdinfo	= drm_show_fdinfo,
+};
 
 static const struct drm_driver accel_test_fdinfo_driver = {
 	.driver_features = DRIVER_COMPUTE_ACCEL,
@@ -332,8 +352,8 @@ static void accel_test_fdinfo(struct file *f, char *buf, size_t size)
 }
 
 /*
- * A file of an accel device whose file operations DEFINE_DRM_ACCEL_FOPS()
- * made shows drm-driver and drm-client-id (Documentation/gpu/
+ * A file of an accel device whose file operations have drm_show_fdinfo()
+ * shows drm-driver and drm-client-id (Documentation/gpu/
  * drm-usage-stats.rst), then the driver's keys; each open file is a
  * client of its own.
  */
@@ -365,6 +385,30 @@ static void accel_test_fdinfo_keys(struct kunit *test)
 	}
 }
 
+/*
+ * Once the device is unplugged, a file still open shows no usage
+ * statistics, as in later kernels: the driver's hook may read device
+ * state that unbind took away, and the device has no more usage to show.
+ */
+static void accel_test_fdinfo_unplugged(struct kunit *test)
+{
+	struct drm_device *dev;
+	char buf[256];
+	struct file *f;
+
+	dev = accel_test_dev_alloc(test, &accel_test_fdinfo_driver);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
+	f = accel_test_open(test, dev->accel->index, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	accel_test_fdinfo(f, buf, sizeof(buf));
+	KUNIT_EXPECT_NE(test, 0UL, strlen(buf));
+
+	drm_dev_unplug(dev);
+	accel_test_fdinfo(f, buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, "", buf);
+}
+
 static struct kunit_case accel_file_cases[] = {
 	KUNIT_CASE(accel_test_open_calls_driver_open),
 	KUNIT_CASE(accel_test_open_unused_minor),
@@ -375,9 +419,11 @@ static struct kunit_case accel_file_cases[] = {
 	KUNIT_CASE(accel_test_drm_open_refuses_accel_node),
 	KUNIT_CASE(accel_test_accel_open_refuses_drm_node),
 	KUNIT_CASE(accel_test_fops_members),
+	KUNIT_CASE(accel_test_defined_fops_members),
 	KUNIT_CASE(accel_test_mmap_without_gem),
 	KUNIT_CASE(accel_test_mapping_zapped_for_every_file),
 	KUNIT_CASE(accel_test_fdinfo_keys),
+	KUNIT_CASE(accel_test_fdinfo_unplugged),
 	{}
 };
 

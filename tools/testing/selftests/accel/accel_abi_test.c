@@ -1276,8 +1276,9 @@ static int fdinfo_keys(int fd, char *bad, size_t len)
  * document gives, drm-driver naming the driver, a numeric drm-client-id,
  * and for a file that has done nothing yet no busy time and no memory.
  * The cores are one engine, "core", of NUM_CORES units: the capacity key
- * is there when there is more than one. No drm-pdev: the device is not
- * on PCI.
+ * is there when there is more than one; its clock (drm-maxfreq-core) is
+ * 1000 MHz, as the dummy device's register reads, and no cycles yet. No drm-pdev: the device
+ * is not on PCI.
  */
 TEST_F(accel, fdinfo_keys_and_units)
 {
@@ -1287,14 +1288,19 @@ TEST_F(accel, fdinfo_keys_and_units)
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
 	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p));
-	/* drm-driver, -client-id, -engine-core, -memory-system, -capacity-core */
-	EXPECT_EQ(p.value > 1 ? 5 : 4, fdinfo_keys(self->fd, bad, sizeof(bad)));
+	/*
+	 * drm-driver, -client-id, -engine-core, -cycles-core, -maxfreq-core,
+	 * -memory-system, -capacity-core
+	 */
+	EXPECT_EQ(p.value > 1 ? 7 : 6, fdinfo_keys(self->fd, bad, sizeof(bad)));
 	EXPECT_STREQ("", bad);
 	ASSERT_EQ(0, accel_fdinfo(self->fd, "drm-driver", val, sizeof(val)));
 	EXPECT_STREQ("dummy_accel", val);
 	EXPECT_LE(0, accel_fdinfo_num(self->fd, "drm-client-id", ""));
 	EXPECT_EQ(0, accel_fdinfo_num(self->fd, "drm-engine-core", "ns"));
 	EXPECT_EQ(0, accel_fdinfo_num(self->fd, "drm-memory-system", "KiB"));
+	EXPECT_EQ(0, accel_fdinfo_num(self->fd, "drm-cycles-core", ""));
+	EXPECT_EQ(1000, accel_fdinfo_num(self->fd, "drm-maxfreq-core", "MHz"));
 	/* -1: no such key, which is right for one core */
 	EXPECT_EQ(p.value > 1 ? (long long)p.value : -1,
 		  accel_fdinfo_num(self->fd, "drm-engine-capacity-core", ""));
@@ -1305,8 +1311,9 @@ TEST_F(accel, fdinfo_keys_and_units)
  * fdinfo follows the file's work. drm-memory-system is the size of its
  * buffers, in KiB. drm-engine-core grows with every job, on whichever
  * core it ran, and stays within the wall time the jobs took (they run
- * one at a time here). A duplicate of the fd is the same client; another
- * open file of the device is another client, with none of this usage.
+ * one at a time here); at the cores' 1000 MHz, drm-cycles-core is the
+ * same number. A duplicate of the fd is the same client; another open
+ * file of the device is another client, with none of this usage.
  */
 TEST_F(accel, fdinfo_usage_follows_work)
 {
@@ -1341,6 +1348,7 @@ TEST_F(accel, fdinfo_usage_follows_work)
 		busy = now;
 	}
 	EXPECT_GE((accel_now() - start) * 1e9, busy);
+	EXPECT_EQ(busy, accel_fdinfo_num(self->fd, "drm-cycles-core", ""));
 	TH_LOG("8 jobs of %d elements: %lld ns busy", DUMMY_ACCEL_MAX_ELEMENTS, busy);
 
 	EXPECT_EQ(0, accel_bo_free(self->fd, &page));

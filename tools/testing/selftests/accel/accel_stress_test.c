@@ -22,6 +22,15 @@
  * the kernel reported nothing and kmemleak finds nothing new. The choices
  * of each thread are replayed exactly by SEED=.
  *
+ * fdinfo_unbind_race: threads read /proc/self/fdinfo of files of the
+ * device, kept open across unbinds, while another thread unbinds and binds
+ * it (STRESS_SECONDS, 20 at most). dummy_accel's fdinfo hook reads the
+ * device's registers, which unbind frees: every read shows either all the
+ * usage statistics (the core's keys with the file's drm-client-id, the
+ * driver's with the clock its register holds) or, once the device is
+ * unplugged, none. On a KASAN kernel (make boot ARCH=x86_64 KERNEL=debug)
+ * a hook called after unbind is a use-after-free report.
+ *
  * Needs root and dummy_accel loaded with one device; skips otherwise.
  */
 #define _GNU_SOURCE
@@ -142,6 +151,123 @@ static void *worker_run(void *p)
 
 	while (!atomic_load(w->stop))
 		worker_cycle(w);
+	return NULL;
+}
+
+#define FDINFO_SECONDS	20
+#define FDINFO_THREADS	2
+#define FDINFO_CLOCK	"1000 MHz"
+
+/* What an fdinfo reader saw; the first wrong read is kept to be shown. */
+struct fdinfo_reader {
+	pthread_t th;
+	const char *pdev;
+	atomic_int *stop;
+	long reads, plugged, unplugged;
+	char bad[256];
+};
+
+/*
+ * The value of @key in @text, an fdinfo snapshot, into @val; 0, or -1 if
+ * the key is not there.
+ */
+static int fdinfo_value(const char *text, const char *key, char *val, size_t len)
+{
+	const char *line = text;
+	size_t n = strlen(key);
+
+	while (line) {
+		if (!strncmp(line, key, n) && line[n] == ':') {
+			line += n + 1 + strspn(line + n + 1, " \t");
+			snprintf(val, len, "%.*s", (int)strcspn(line, "\n"), line);
+			return 0;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return -1;
+}
+
+/*
+ * Read fdinfo of @fd, a file of client @id, in one read (one call of the
+ * kernel's show_fdinfo): 1 with the usage statistics, the core's keys and
+ * the driver's, 0 with none (unplugged), -1 if the read is neither (@r->bad
+ * says why).
+ */
+static int fdinfo_read_once(struct fdinfo_reader *r, int fd, long long id)
+{
+	static const char * const keys[] = {
+		"drm-client-id", "drm-engine-core", "drm-cycles-core", "drm-memory-system",
+	};
+	char path[64], text[4096], val[64], clock[64] = "", want[32];
+	int f, i, found = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	n = f < 0 ? -1 : read(f, text, sizeof(text) - 1);
+	if (f >= 0)
+		close(f);
+	if (n <= 0) {
+		snprintf(r->bad, sizeof(r->bad), "reading %s: %s", path,
+			 n ? strerror(errno) : "empty");
+		return -1;
+	}
+	text[n] = '\0';
+	if (!strstr(text, "drm-"))
+		return 0;
+
+	if (fdinfo_value(text, "drm-driver", val, sizeof(val)) || strcmp(val, DUMMY_NAME)) {
+		snprintf(r->bad, sizeof(r->bad), "drm-driver missing or not " DUMMY_NAME);
+		return -1;
+	}
+	for (i = 0; i < (int)ARRAY_SIZE(keys); i++)
+		found += !fdinfo_value(text, keys[i], val, sizeof(val));
+	fdinfo_value(text, "drm-maxfreq-core", clock, sizeof(clock));
+	fdinfo_value(text, "drm-client-id", val, sizeof(val));
+	snprintf(want, sizeof(want), "%lld", id);
+	if (found != (int)ARRAY_SIZE(keys) || strcmp(val, want) || strcmp(clock, FDINFO_CLOCK)) {
+		snprintf(r->bad, sizeof(r->bad),
+			 "one read: %d of %d keys, drm-client-id %s (want %s), drm-maxfreq-core %s",
+			 found, (int)ARRAY_SIZE(keys), val, want, clock);
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * Open the device's node when it is bound, then read fdinfo of that file
+ * until a read shows it unplugged (and a few times more), and close it.
+ */
+static void *fdinfo_run(void *p)
+{
+	struct fdinfo_reader *r = p;
+	int index, fd, ret, after;
+	long long id;
+
+	while (!atomic_load(r->stop) && !r->bad[0]) {
+		index = accel_pdev_index(r->pdev);
+		fd = index < 0 ? -1 : accel_open_index(index);
+		if (fd < 0) {
+			/* unbound now: wait for the bind */
+			usleep(100);
+			continue;
+		}
+		id = accel_fdinfo_num(fd, "drm-client-id", "");
+		for (after = 0; after < 8 && !atomic_load(r->stop); r->reads++) {
+			ret = fdinfo_read_once(r, fd, id);
+			if (ret < 0)
+				break;
+			if (ret) {
+				r->plugged++;
+			} else {
+				r->unplugged++;
+				after++;
+			}
+		}
+		close(fd);
+	}
 	return NULL;
 }
 
@@ -469,6 +595,65 @@ TEST_F_TIMEOUT(stress, unplug_race, ACCEL_STRESS_MAX_SECONDS + 120)
 	lowest = accel_lowest_free_index();
 	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/bind", self->pdev));
 	EXPECT_EQ(lowest, accel_pdev_index(self->pdev));
+	EXPECT_EQ(0, accel_kernel_reports());
+}
+
+TEST_F_TIMEOUT(stress, fdinfo_unbind_race, FDINFO_SECONDS + 120)
+{
+	struct fdinfo_reader r[FDINFO_THREADS] = { 0 };
+	double start = accel_now(), end = start + accel_time_bound(FDINFO_SECONDS);
+	struct fdinfo_reader first = { 0 };
+	long reads = 0, plugged = 0, unplugged = 0;
+	atomic_int stop = 0;
+	int i, n, fd, ret = 0;
+	long long id;
+
+	if (self->why)
+		SKIP(return, "%s", self->why);
+
+	/* one file across one unbind: all the usage statistics, then none */
+	fd = accel_open_index(self->index);
+	ASSERT_LE(0, fd);
+	id = accel_fdinfo_num(fd, "drm-client-id", "");
+	ASSERT_LE(0, id);
+	EXPECT_EQ(1, fdinfo_read_once(&first, fd, id)) TH_LOG("%s", first.bad);
+	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/unbind", self->pdev));
+	EXPECT_EQ(0, fdinfo_read_once(&first, fd, id)) TH_LOG("%s", first.bad);
+	EXPECT_EQ(0, close(fd));
+	ASSERT_EQ(0, accel_write_str(ACCEL_DRIVER_DIR "/bind", self->pdev));
+
+	for (i = 0; i < FDINFO_THREADS; i++) {
+		r[i].pdev = self->pdev;
+		r[i].stop = &stop;
+		ASSERT_EQ(0, pthread_create(&r[i].th, NULL, fdinfo_run, &r[i]));
+	}
+	for (n = 0; accel_now() < end; n++) {
+		usleep(1000 + rand() % 2000);
+		ret = accel_write_str(ACCEL_DRIVER_DIR "/unbind", self->pdev);
+		if (ret)
+			break;
+		usleep(rand() % 1000);
+		ret = accel_write_str(ACCEL_DRIVER_DIR "/bind", self->pdev);
+		if (ret)
+			break;
+	}
+	atomic_store(&stop, 1);
+	for (i = 0; i < FDINFO_THREADS; i++) {
+		ASSERT_EQ(0, pthread_join(r[i].th, NULL));
+		EXPECT_EQ(0, r[i].bad[0])
+			TH_LOG("thread %d, read %ld: %s", i, r[i].reads, r[i].bad);
+		reads += r[i].reads;
+		plugged += r[i].plugged;
+		unplugged += r[i].unplugged;
+	}
+	TH_LOG("%d unbind/bind cycles in %.1f s; %ld fdinfo reads: %ld plugged, %ld unplugged",
+	       n, accel_now() - start, reads, plugged, unplugged);
+	EXPECT_EQ(0, ret) TH_LOG("cycle %d: unbind or bind failed: %s", n + 1, strerror(-ret));
+	/* the race was run: both kinds of read happened */
+	EXPECT_LT(0, n);
+	EXPECT_LT(0, plugged);
+	EXPECT_LT(0, unplugged);
+	EXPECT_EQ(0, accel_index_works(accel_pdev_index(self->pdev)));
 	EXPECT_EQ(0, accel_kernel_reports());
 }
 

@@ -944,13 +944,13 @@ static inline int accel_open_index(int index)
 	return open(node, O_RDWR | O_CLOEXEC);
 }
 
-/* Does node @index open, and VERSION name dummy_accel? 0 or -errno. */
-static inline int accel_index_works(int index)
+/* Does the node at @path open, and VERSION name dummy_accel? 0 or -errno. */
+static inline int accel_node_works(const char *path)
 {
 	char name[64];
 	int fd, ret;
 
-	fd = accel_open_index(index);
+	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	ret = accel_driver_name(fd, name, sizeof(name));
@@ -958,6 +958,15 @@ static inline int accel_index_works(int index)
 		ret = -EINVAL;
 	close(fd);
 	return ret;
+}
+
+/* Does node @index open, and VERSION name dummy_accel? 0 or -errno. */
+static inline int accel_index_works(int index)
+{
+	char node[64];
+
+	snprintf(node, sizeof(node), "/dev/accel/accel%d", index);
+	return accel_node_works(node);
 }
 
 /* The platform device (dummy_accel.K) behind accel node @index; 0 or -errno. */
