@@ -137,6 +137,6 @@ for m in drivers/gpu/drm/drm.ko drivers/accel/dummy/dummy_accel.ko; do
 done >>"$D/w1-new.txt"
 grep -qE 'CC \[M\]  drivers/(gpu/drm/\.\./\.\./)?accel/drm_accel\.o' "$D/make-build-$mode.log" ||
 	echo "drivers/accel/drm_accel.c was not compiled into drm.ko" >>"$D/w1-new.txt"
-tally "W=1${sparse:+ and sparse}: drm.ko (the accel core in it) and dummy_accel.ko build, no warning the base's drm.ko lacks" \
-	"$([ -s "$D/w1-new.txt" ] && echo fail || echo pass)" "$D/w1-new.txt" "$built objects"
+tally_empty "W=1${sparse:+ and sparse}: drm.ko (the accel core in it) and dummy_accel.ko build, no warning the base's drm.ko lacks" \
+	"$D/w1-new.txt" "$built objects"
 say "      $mode build took $((SECONDS - t))s"

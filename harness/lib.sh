@@ -80,6 +80,13 @@ tally() {
 	[ -z "${RESULTS:-}" ] || printf '%s\t%s\t%s\n' "$st" "$name" "$detail" >>"$RESULTS"
 }
 
+# tally_empty "LAYER: test" FILE [NOTE]: one result, which passes when
+# FILE (what the check found wrong, one line each) is empty and fails
+# showing it otherwise
+tally_empty() {
+	tally "$1" "$([ -s "$2" ] && echo fail || echo pass)" "$2" "${3:-}"
+}
+
 # expected_skip NAME: succeed, printing the reason, if harness/expected-skips
 # ($EXPECTED_SKIPS) lists NAME ("LAYER: test | reason" lines). A * in the
 # LAYER part selects layers (kunit-x86_64*-guest: make check's guest and
@@ -511,21 +518,17 @@ prepare_kernel() {
 	# NOBUILD=1: the caller builds what it needs (make bench-base)
 	[ -z "${NOBUILD:-}" ] || return 0
 	local t=$SECONDS
-	if [ "$build" = x86_64-debug ]; then
-		phase "$((n + 3))/$total" "building the x86_64 debug kernel (KASAN, lockdep, debugobjects, kmemleak; DRM=m, dummy_accel=m)"
-		need_pkgs qemu-system-x86 gcc-multilib
-		logged_progress "build x86_64-debug" "$TOP/harness/build.sh" x86_64-debug all
-		build_kselftests_x86_64
-		export BOOT_BUILD=x86_64-debug
-		say "      built in $((SECONDS - t))s: $STATE/build-x86_64-debug/arch/x86/boot/bzImage"
-		return
-	fi
 	if [ "$arch" = x86_64 ]; then
-		phase "$((n + 3))/$total" "building the x86_64 kernel (SMP, PREEMPT, 32-bit compat; DRM=m, DRM_ACCEL=y, dummy_accel=m)"
-		build_x86_64_and_kselftests
-		grep -E '^CONFIG_(DRM|DRM_ACCEL|DRM_ACCEL_DUMMY|SMP|PREEMPT|IA32_EMULATION)=' \
-			"$STATE/build-x86_64/.config" >>"$LOG"
-		say "      built in $((SECONDS - t))s: $STATE/build-x86_64/arch/x86/boot/bzImage"
+		if [ "$build" = x86_64-debug ]; then
+			phase "$((n + 3))/$total" "building the x86_64 debug kernel (KASAN, lockdep, debugobjects, kmemleak; DRM=m, dummy_accel=m)"
+			export BOOT_BUILD=$build
+		else
+			phase "$((n + 3))/$total" "building the x86_64 kernel (SMP, PREEMPT, 32-bit compat; DRM=m, DRM_ACCEL=y, dummy_accel=m)"
+		fi
+		build_x86_64_and_kselftests "$build"
+		grep -E '^CONFIG_(DRM|DRM_ACCEL|DRM_ACCEL_DUMMY|SMP|PREEMPT|IA32_EMULATION|KASAN)=' \
+			"$STATE/build-$build/.config" >>"$LOG"
+		say "      built in $((SECONDS - t))s: $STATE/build-$build/arch/x86/boot/bzImage"
 		return
 	fi
 	phase "$((n + 3))/$total" "building the UML kernel (DRM=m, DRM_ACCEL=y, dummy_accel=m)"
@@ -553,16 +556,14 @@ build_uml_and_kselftests() {
 	build_kselftests
 }
 
-# The x86_64 kernel and its modules, and the kselftests 64-bit and 32-bit
-# (static, -m32: the compat path of every ioctl).
+# build_x86_64_and_kselftests [BUILD]: the x86_64 kernel of build
+# configuration BUILD (x86_64, the default, or x86_64-debug) and its
+# modules, and the kselftests 64-bit and 32-bit (static, -m32: the compat
+# path of every ioctl).
 build_x86_64_and_kselftests() {
+	local build=${1:-x86_64}
 	need_pkgs qemu-system-x86 gcc-multilib
-	logged_progress "build x86_64" "$TOP/harness/build.sh" x86_64 all
-	build_kselftests_x86_64
-}
-
-# The kselftests of the x86_64 guests, 64-bit and 32-bit.
-build_kselftests_x86_64() {
+	logged_progress "build $build" "$TOP/harness/build.sh" "$build" all
 	build_kselftests
 	logged "kselftest install (-m32)" make -C "$TREE/tools/testing/selftests" \
 		TARGETS=accel O="$STATE/build-kselftest-m32" CC="gcc -m32" \

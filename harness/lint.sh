@@ -49,8 +49,7 @@ changed=$(cd "$TOP" && sed -n 's/^+++ b\///p' Kconfig.patch patches/*.patch | gr
 # (kernel-doc's exit status is its number of warnings: the output decides)
 kdoc() { (cd "$1" && { perl "$TREE/scripts/kernel-doc" -none $2 2>&1 || :; } | sed -E 's/:[0-9]+:/:/' | sort); }
 kdoc "$TREE" "$new_c" >"$LINT/kdoc-new.txt"
-tally "kernel-doc on the files the series adds" \
-	"$([ -s "$LINT/kdoc-new.txt" ] && echo fail || echo pass)" "$LINT/kdoc-new.txt"
+tally_empty "kernel-doc on the files the series adds" "$LINT/kdoc-new.txt"
 base_dir=$STATE/lint-base
 rm -rf "$base_dir"; mkdir -p "$base_dir"
 for f in $changed; do
@@ -71,9 +70,8 @@ while read -r id; do
 	grep -qw -- "$id" "$LINT/kdoc-changed.rst" || echo "kernel-doc -rst does not document $id"
 done <"$LINT/kdoc-added-names.txt" >>"$LINT/kdoc-new-in-changed.txt"
 [ -s "$LINT/kdoc-added-names.txt" ] || echo "no kernel-doc comment found in the diffs" >>"$LINT/kdoc-new-in-changed.txt"
-tally "kernel-doc on the changed files: no new warning, every added name documented" \
-	"$([ -s "$LINT/kdoc-new-in-changed.txt" ] && echo fail || echo pass)" "$LINT/kdoc-new-in-changed.txt" \
-	"$(wc -l <"$LINT/kdoc-added-names.txt") added names"
+tally_empty "kernel-doc on the changed files: no new warning, every added name documented" \
+	"$LINT/kdoc-new-in-changed.txt" "$(wc -l <"$LINT/kdoc-added-names.txt") added names"
 
 # sparse (C=2 checks every file named, rebuilt or not) and W=1 over every
 # C file of drivers/accel and the DRM objects the series changes, each in
@@ -133,9 +131,8 @@ checked=$(cat "$LINT"/make-build-{uml,series-uml-noaccel,series-x86_64,series-ku
 for f in $ours ${objs//.o/.c}; do
 	grep -q -- "/$f\$" <<<"$checked" || echo "sparse did not check $f"
 done >>"$LINT/sparse-w1-new.txt"
-tally "sparse C=2 and W=1 on drivers/accel and the changed DRM files: no new warning" \
-	"$([ -s "$LINT/sparse-w1-new.txt" ] && echo fail || echo pass)" "$LINT/sparse-w1-new.txt" \
-	"$(wc -l <<<"$checked") files checked"
+tally_empty "sparse C=2 and W=1 on drivers/accel and the changed DRM files: no new warning" \
+	"$LINT/sparse-w1-new.txt" "$(wc -l <<<"$checked") files checked"
 # put the objects back the way the normal build makes them
 logged "rebuild after W=1" make -C "$TREE" ARCH=um O="$STATE/build-uml" CC="ccache gcc" -j"$JOBS" all
 

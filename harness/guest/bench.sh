@@ -5,8 +5,7 @@
 # figures, then unload dummy_accel so that accel_bench's own devices can
 # take all 256 minors, and run its devices figures. Prints the module's
 # table (its lines of the kernel log) on stdout. Arguments are more
-# parameters of accel_bench (rounds=21 open_iters=1000, say); the module
-# is /job/accel_bench.ko, built outside the tree (M=).
+# parameters of accel_bench (rounds=21 open_iters=1000, say).
 # make bench-base (first argument --base): the module built outside a
 # base tree without the series, only its open and ioctl figures (the
 # render node and /dev/null); nothing else is loaded.
@@ -16,10 +15,12 @@ rc=0
 table() {
 	dmesg | tail -n +$(($1 + 1)) | sed -n 's/^\[[ 0-9.]*\] //; s/^accel_bench: //p'
 }
-# bench LOAD...: load accel_bench with command LOAD..., print its table
+# the module, built outside the tree (M=) and copied beside this script
+KO=/job/accel_bench.ko
+# bench PARAMS...: load accel_bench with PARAMS, print its table
 bench() {
 	n=$(dmesg | wc -l)
-	"$@" || rc=1
+	insmod "$KO" "$@" || rc=1
 	table "$n"
 	rmmod accel_bench 2>/dev/null
 }
@@ -33,18 +34,18 @@ for d in /sys/class/drm/renderD*; do
 done
 [ -n "$render" ] || { echo "vgem has no render node"; exit 1; }
 
-[ -f /job/accel_bench.ko ] || { echo "no /job/accel_bench.ko"; exit 1; }
+[ -f "$KO" ] || { echo "no $KO"; exit 1; }
 if [ "${1:-}" = --base ]; then
 	shift
 	echo "=== accel_bench: open, ioctl (the base without the series, /dev/$render of vgem)"
-	bench insmod /job/accel_bench.ko figures=open,ioctl render="$render" "$@"
+	bench figures=open,ioctl render="$render" "$@"
 	exit $rc
 fi
 
 [ -e /dev/accel/accel0 ] || { echo "no /dev/accel/accel0"; exit 1; }
 echo "=== accel_bench: open, ioctl, job (accel0 of dummy_accel, /dev/$render of vgem)"
-bench insmod /job/accel_bench.ko figures=open,ioctl,job render="$render" "$@"
+bench figures=open,ioctl,job render="$render" "$@"
 rmmod dummy_accel || rc=1
 echo "=== accel_bench: devices (no other accel driver loaded)"
-bench insmod /job/accel_bench.ko figures=devices "$@"
+bench figures=devices "$@"
 exit $rc

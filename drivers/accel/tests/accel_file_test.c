@@ -288,9 +288,7 @@ static void accel_test_mapping_zapped_for_every_file(struct kunit *test)
 	u32 h1, h2;
 	int ret;
 
-	dev = accel_test_dev_alloc(test, &accel_test_gem_driver);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
+	dev = accel_test_dev_register_driver(test, &accel_test_gem_driver);
 	ret = accel_test_attach_mm(test);
 	if (ret)
 		kunit_skip(test, "no user address space to map into (%d)", ret);
@@ -365,9 +363,7 @@ static void accel_test_fdinfo_keys(struct kunit *test)
 	struct file *f[2];
 	int i;
 
-	dev = accel_test_dev_alloc(test, &accel_test_fdinfo_driver);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
+	dev = accel_test_dev_register_driver(test, &accel_test_fdinfo_driver);
 	for (i = 0; i < 2; i++) {
 		f[i] = accel_test_open(test, dev->accel->index, O_RDWR);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
@@ -396,9 +392,7 @@ static void accel_test_fdinfo_unplugged(struct kunit *test)
 	char buf[256];
 	struct file *f;
 
-	dev = accel_test_dev_alloc(test, &accel_test_fdinfo_driver);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
+	dev = accel_test_dev_register_driver(test, &accel_test_fdinfo_driver);
 	f = accel_test_open(test, dev->accel->index, O_RDWR);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
 	accel_test_fdinfo(f, buf, sizeof(buf));

@@ -193,9 +193,7 @@ static void accel_test_ioctl_prime_unsupported(struct kunit *test)
 	struct drm_device *dev;
 	struct file *f;
 
-	dev = accel_test_dev_alloc(test, &accel_test_no_prime_driver);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
+	dev = accel_test_dev_register_driver(test, &accel_test_no_prime_driver);
 	f = accel_test_open(test, dev->accel->index, O_RDWR);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
 	if (accel_test_attach_mm(test))

@@ -221,14 +221,21 @@ struct drm_device *accel_test_dev_alloc(struct kunit *test,
 	return dev;
 }
 
-struct drm_device *accel_test_dev_register(struct kunit *test)
+/* A new device of @drv, registered; the test stops if that fails. */
+struct drm_device *accel_test_dev_register_driver(struct kunit *test,
+						  const struct drm_driver *drv)
 {
 	struct drm_device *dev;
 
-	dev = accel_test_dev_alloc(test, &accel_test_driver);
+	dev = accel_test_dev_alloc(test, drv);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
 	return dev;
+}
+
+struct drm_device *accel_test_dev_register(struct kunit *test)
+{
+	return accel_test_dev_register_driver(test, &accel_test_driver);
 }
 
 static int accel_test_count_kdev(struct device *kdev, void *count)

@@ -62,6 +62,8 @@ void accel_test_exit(struct kunit *test);
 
 struct drm_device *accel_test_dev_alloc(struct kunit *test,
 					const struct drm_driver *drv);
+struct drm_device *accel_test_dev_register_driver(struct kunit *test,
+						  const struct drm_driver *drv);
 struct drm_device *accel_test_dev_register(struct kunit *test);
 struct drm_device *accel_test_dev_register_lowest(struct kunit *test,
 						  int *lowest);

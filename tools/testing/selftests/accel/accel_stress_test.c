@@ -168,28 +168,6 @@ struct fdinfo_reader {
 };
 
 /*
- * The value of @key in @text, an fdinfo snapshot, into @val; 0, or -1 if
- * the key is not there.
- */
-static int fdinfo_value(const char *text, const char *key, char *val, size_t len)
-{
-	const char *line = text;
-	size_t n = strlen(key);
-
-	while (line) {
-		if (!strncmp(line, key, n) && line[n] == ':') {
-			line += n + 1 + strspn(line + n + 1, " \t");
-			snprintf(val, len, "%.*s", (int)strcspn(line, "\n"), line);
-			return 0;
-		}
-		line = strchr(line, '\n');
-		if (line)
-			line++;
-	}
-	return -1;
-}
-
-/*
  * Read fdinfo of @fd, a file of client @id, in one read (one call of the
  * kernel's show_fdinfo): 1 with the usage statistics, the core's keys and
  * the driver's, 0 with none (unplugged), -1 if the read is neither (@r->bad
@@ -200,32 +178,27 @@ static int fdinfo_read_once(struct fdinfo_reader *r, int fd, long long id)
 	static const char * const keys[] = {
 		"drm-client-id", "drm-engine-core", "drm-cycles-core", "drm-memory-system",
 	};
-	char path[64], text[4096], val[64], clock[64] = "", want[32];
-	int f, i, found = 0;
+	char text[4096], val[64], clock[64] = "", want[32];
+	int i, found = 0;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = open(path, O_RDONLY | O_CLOEXEC);
-	n = f < 0 ? -1 : read(f, text, sizeof(text) - 1);
-	if (f >= 0)
-		close(f);
+	n = accel_fdinfo_read(fd, text, sizeof(text));
 	if (n <= 0) {
-		snprintf(r->bad, sizeof(r->bad), "reading %s: %s", path,
-			 n ? strerror(errno) : "empty");
+		snprintf(r->bad, sizeof(r->bad), "reading fdinfo of fd %d: %s", fd,
+			 n ? strerror(-n) : "empty");
 		return -1;
 	}
-	text[n] = '\0';
 	if (!strstr(text, "drm-"))
 		return 0;
 
-	if (fdinfo_value(text, "drm-driver", val, sizeof(val)) || strcmp(val, DUMMY_NAME)) {
+	if (accel_fdinfo_value(text, "drm-driver", val, sizeof(val)) || strcmp(val, DUMMY_NAME)) {
 		snprintf(r->bad, sizeof(r->bad), "drm-driver missing or not " DUMMY_NAME);
 		return -1;
 	}
 	for (i = 0; i < (int)ARRAY_SIZE(keys); i++)
-		found += !fdinfo_value(text, keys[i], val, sizeof(val));
-	fdinfo_value(text, "drm-maxfreq-core", clock, sizeof(clock));
-	fdinfo_value(text, "drm-client-id", val, sizeof(val));
+		found += !accel_fdinfo_value(text, keys[i], val, sizeof(val));
+	accel_fdinfo_value(text, "drm-maxfreq-core", clock, sizeof(clock));
+	accel_fdinfo_value(text, "drm-client-id", val, sizeof(val));
 	snprintf(want, sizeof(want), "%lld", id);
 	if (found != (int)ARRAY_SIZE(keys) || strcmp(val, want) || strcmp(clock, FDINFO_CLOCK)) {
 		snprintf(r->bad, sizeof(r->bad),

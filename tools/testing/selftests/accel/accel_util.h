@@ -380,30 +380,62 @@ static inline int accel_failslab_save(char *ignore_gfp_wait, size_t ilen,
 }
 
 /*
- * The value of @key in /proc/self/fdinfo/@fd (Documentation/gpu/
- * drm-usage-stats.rst: "key:" then whitespace, then the value) into @val:
- * 0, or -1 when the file cannot be read or has no such key.
+ * /proc/self/fdinfo/@fd into @text, NUL-terminated, in one read: one call
+ * of the kernel's show_fdinfo, so the lines belong together. Its length,
+ * or -errno.
+ */
+static inline ssize_t accel_fdinfo_read(int fd, char *text, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY | O_CLOEXEC);
+	if (f < 0)
+		return -errno;
+	n = read(f, text, len - 1);
+	if (n < 0)
+		n = -errno;
+	close(f);
+	text[n < 0 ? 0 : n] = '\0';
+	return n;
+}
+
+/*
+ * The value of @key in @text, fdinfo as accel_fdinfo_read() gives it
+ * (Documentation/gpu/drm-usage-stats.rst: "key:" then whitespace, then
+ * the value), into @val: 0, or -1 when there is no such key.
+ */
+static inline int accel_fdinfo_value(const char *text, const char *key, char *val, size_t len)
+{
+	const char *line = text;
+	size_t n = strlen(key);
+
+	while (line) {
+		if (!strncmp(line, key, n) && line[n] == ':') {
+			line += n + 1 + strspn(line + n + 1, " \t");
+			snprintf(val, len, "%.*s", (int)strcspn(line, "\n"), line);
+			return 0;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return -1;
+}
+
+/*
+ * The value of @key in /proc/self/fdinfo/@fd into @val: 0, or -1 when the
+ * file cannot be read or has no such key.
  */
 static inline int accel_fdinfo(int fd, const char *key, char *val, size_t len)
 {
-	size_t n = strlen(key);
-	char path[64], line[256];
-	int ret = -1;
-	FILE *f;
+	char text[4096];
 
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
+	if (accel_fdinfo_read(fd, text, sizeof(text)) < 0)
 		return -1;
-	while (ret && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, n) || line[n] != ':')
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		snprintf(val, len, "%s", line + n + 1 + strspn(line + n + 1, " \t"));
-		ret = 0;
-	}
-	fclose(f);
-	return ret;
+	return accel_fdinfo_value(text, key, val, len);
 }
 
 /*
