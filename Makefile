@@ -12,7 +12,7 @@ H := harness
 # ARCH: this one is neither exported nor passed on in MAKEFLAGS.
 GUEST_ARCH := $(if $(filter command line,$(origin ARCH)),$(ARCH),um)
 # KERNEL=debug on the command line boots the guest's debug kernel (KASAN,
-# lockdep, debugobjects, kmemleak): ARCH=x86_64 KERNEL=debug.
+# lockdep, kmemleak): UML's built-in kunit-debug kernel, or ARCH=x86_64 KERNEL=debug.
 GUEST_KERNEL := $(if $(filter command line,$(origin KERNEL)),$(KERNEL),)
 unexport ARCH KERNEL
 MAKEOVERRIDES :=
@@ -27,8 +27,8 @@ help:
 	@echo "             DRM=y/m/n, DRM_ACCEL=n, Debian's config, allmodconfig, x86_64 debug guest, KCSAN"
 	@echo "make expected-results (expected-matrix)"
 	@echo "             rewrite harness/expected-results (-matrix) from the last make check's (matrix's) results"
-	@echo "make boot [ARCH=x86_64 [KERNEL=debug]] RUN=<program> [MODPARAMS=...]"
-	@echo "             run a host program as root in the booted kernel (KERNEL=debug: KASAN, lockdep)"
+	@echo "make boot [ARCH=x86_64] [KERNEL=debug] RUN=<program> [MODPARAMS=...]"
+	@echo "             run a host program as root in the booted kernel (KERNEL=debug: KASAN, lockdep, kmemleak)"
 	@echo "make shell [ARCH=x86_64]"
 	@echo "            an interactive shell in the booted kernel"
 	@echo "make kunit   the KUnit suites (kunit.py --kunitconfig=drivers/accel)"

@@ -20,5 +20,12 @@ fi
 RUN=$(realpath "$RUN")
 start_log boot >&2
 prepare_kernel 1 5 "$arch" >&2
-phase 5/5 "booting ($arch): $RUN${MODPARAMS:+ (dummy_accel $MODPARAMS)}" >&2
+phase 5/5 "booting ($arch${GUEST_KERNEL:+, $GUEST_KERNEL}): $RUN${MODPARAMS:+ (dummy_accel $MODPARAMS)}" >&2
+# UML's debug kernel has dummy_accel built in: its parameters go on the
+# kernel's command line, and nothing is loaded
+if [ "${BOOT_BUILD:-}" = kunit-debug ]; then
+	for p in ${MODPARAMS:-}; do BOOT_ARGS="${BOOT_ARGS:-} dummy_accel.$p"; done
+	export BOOT_ARGS
+	exec "$boot" --noload "$RUN"
+fi
 exec "$boot" "$RUN"

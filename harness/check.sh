@@ -16,7 +16,7 @@ export LOG_STARTED=1
 export RESULTS=$OUT/results.txt PHASE_TIMES=$OUT/phase-times.txt
 : >"$RESULTS"
 : >"$PHASE_TIMES"
-total=17
+total=18
 prepare_kernel 1 $total
 # make check's own counting must catch the runs that went wrong
 "$TOP/harness/selfcheck.sh" || :
@@ -39,8 +39,10 @@ KUNIT_ARGS="$(builtin_kconfig_args)" kunit_variant kunit-debug \
 	"the same under KASAN, lockdep, debugobjects; DRM, the core and dummy_accel built in" \
 	drivers/accel drivers/accel/tests/debug.kunitconfig
 builtin_layer
+phase 6/$total "the kselftests under KASAN, lockdep and kmemleak: the debug kernel booted"
+debug_boot_layer 20
 
-phase 6/$total "boot test: the make run demo in the booted kernel"
+phase 7/$total "boot test: the make run demo in the booted kernel"
 if "$TOP/harness/boot.sh" "$OUT/guest/accel-demo" >"$OUT/log/boot-demo.log" 2>&1; then
 	tally "boot: load dummy_accel, open /dev/accel/accel0, VERSION, unload" pass
 else
@@ -48,7 +50,7 @@ else
 	tally "boot: load dummy_accel, open /dev/accel/accel0, VERSION, unload" fail
 fi
 
-phase 7/$total "kselftests in the booted kernel (tools/testing/selftests/accel)"
+phase 8/$total "kselftests in the booted kernel (tools/testing/selftests/accel)"
 t=$SECONDS
 progs=$(sed -n 's/^accel://p' "$STATE/kselftest-uml/kselftest-list.txt" 2>/dev/null)
 # They take about a minute. UML 6.1 livelocks when a vfree() flushes the
@@ -85,7 +87,7 @@ else
 fi
 say "      kselftests took $((SECONDS - t))s"
 
-phase 8/$total "x86_64 SMP guest under QEMU (2 vCPUs, PREEMPT): the kselftests 64-bit and 32-bit, the KUnit module"
+phase 9/$total "x86_64 SMP guest under QEMU (2 vCPUs, PREEMPT): the kselftests 64-bit and 32-bit, the KUnit module"
 t=$SECONDS
 build_x86_64_and_kselftests
 say "      x86_64 kernel and 32-bit kselftests built in $((SECONDS - t))s"
@@ -95,16 +97,16 @@ x86_64_guest_layer x86_64 kselftest-x86_64 kunit-x86_64-guest
 # its kernel's cold build (684 s) and its run (1151 s) were 38% of a cold
 # make check on a 2-core machine, which took 79 minutes with it.
 
-phase 9/$total "DRM=m without the accel core (uml-noaccel), booted: the accel_disabled suite as a module"
+phase 10/$total "DRM=m without the accel core (uml-noaccel), booted: the accel_disabled suite as a module"
 noaccel_layer
 
-phase 10/$total "Debian's own amd64 configuration with the series (linux-config-6.1)"
+phase 11/$total "Debian's own amd64 configuration with the series (linux-config-6.1)"
 "$TOP/harness/debian.sh" || :
 
-phase 11/$total "ABI for distributions: abidiff of drm.ko, base against series (Debian's config, the builds of phase 10)"
+phase 12/$total "ABI for distributions: abidiff of drm.ko, base against series (Debian's config, the builds of phase 11)"
 "$TOP/harness/abi.sh" || :
 
-phase 12/$total "kselftests on the host, which has no accel device: every test skips"
+phase 13/$total "kselftests on the host, which has no accel device: every test skips"
 [ -n "$progs" ] || tally "host: accel kselftests installed" fail
 for tst in $progs; do
 	"$STATE/kselftest-uml/accel/$tst" >"$OUT/log/host-$tst.log" 2>&1 || :
@@ -119,7 +121,7 @@ for tst in $progs; do
 	fi
 done
 
-phase 13/$total "boot contract: make boot [ARCH=x86_64] RUN=<program> exits with the program's status"
+phase 14/$total "boot contract: make boot [ARCH=x86_64] RUN=<program> exits with the program's status"
 # contract PROGRAM STATUS: through what make boot runs, the guest ran
 # PROGRAM and the command returned its STATUS
 contract() {
@@ -140,7 +142,7 @@ contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
 GUEST_ARCH=x86_64 contract /bin/false 1
 GUEST_ARCH=x86_64 contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
 
-phase 14/$total "make series: export, then git am + build each patch on the base"
+phase 15/$total "make series: export, then git am + build each patch on the base"
 t=$SECONDS
 if "$TOP/harness/series.sh" --check; then
 	tally "series: every patch applies with git am and builds what it adds" pass
@@ -149,13 +151,13 @@ else
 fi
 say "      took $((SECONDS - t))s"
 
-phase 15/$total "make lint: checkpatch --strict, kernel-doc, sparse, W=1, uapi"
+phase 16/$total "make lint: checkpatch --strict, kernel-doc, sparse, W=1, uapi"
 "$TOP/harness/lint.sh" || :
 
-phase 16/$total "make docs: htmldocs SPHINXDIRS=accel"
+phase 17/$total "make docs: htmldocs SPHINXDIRS=accel"
 "$TOP/harness/docs.sh" || :
 
-phase 17/$total "the results are, by name, those harness/expected-results lists"
+phase 18/$total "the results are, by name, those harness/expected-results lists"
 count_layers
 phase_times
 

@@ -92,6 +92,32 @@ builtin_layer() {
 	fi
 }
 
+# debug_boot_layer: the same kunit-debug kernel (KASAN, lockdep,
+# kmemleak; DRM, the core, dummy_accel, vgem and udmabuf built in) runs
+# the kselftests that need no module reload: the ABI program and the
+# unplug race and fuzz, each timed loop bounded by $1 seconds. A
+# memory-safety bug on a path userspace reaches is a report, which fails
+# the layer. Results as "kselftest-debug/PROGRAM: test".
+DEBUG_BOOT_PROGS="accel_abi_test accel_stress_test"
+debug_boot_layer() {
+	local layer=kselftest-debug t=$SECONDS log=$OUT/log/kselftest-debug.log out
+	rm -f "$OUT/log/$layer.outcome"
+	STRESS_SECONDS=$1 BOOT_BUILD=kunit-debug BOOT_TIMEOUT=1800 BOOT_OUTCOME=$OUT/log/$layer.outcome \
+		"$TOP/harness/boot.sh" --noload "$TOP/harness/guest/kselftests.sh" $DEBUG_BOOT_PROGS \
+		>"$log" 2>&1 || :
+	out=$(cat "$OUT/log/$layer.outcome" 2>/dev/null || echo died)
+	sed -n 's/^boot: known base-kernel reports/      known base-kernel reports/p' "$log"
+	TAP_LAYER=$layer count_tap "$log"
+	if [ "$out" = "status 0" ]; then
+		tally "$layer: the guest ran them all, exit status 0, no KASAN, lockdep or leak report" pass
+	else
+		tail -n 30 "$log" | sed 's/^/      | /'
+		tally "$layer: the guest ran them all, exit status 0, no KASAN, lockdep or leak report" \
+			fail "" "$out, log $log"
+	fi
+	say "      the debug boot took $((SECONDS - t))s"
+}
+
 # noaccel_layer: DRM=m without the accel core (build uml-noaccel): drm.ko
 # exports no accel symbol; booted, drm.ko and the KUnit module (its
 # accel_disabled suite) load, the suite passes, and each accel device it

@@ -489,13 +489,14 @@ standalone_start() {
 
 # guest_build ARCH: the build configuration of the guest kernel of ARCH
 # (um or x86_64), or of its debug kernel with $GUEST_KERNEL=debug (make
-# boot ARCH=x86_64 KERNEL=debug); the plain one when it is empty
+# boot [ARCH=x86_64] KERNEL=debug; UML's is the kunit-debug build, with
+# everything built in); the plain one when it is empty
 guest_build() {
 	case ${1:-um}:${GUEST_KERNEL:-} in
 	um:) echo uml ;;
 	x86_64:) echo x86_64 ;;
 	x86_64:debug) echo x86_64-debug ;;
-	um:debug) die "KERNEL=debug is the x86_64 debug guest (KASAN, lockdep, debugobjects): ARCH=x86_64 KERNEL=debug" ;;
+	um:debug) echo kunit-debug ;;
 	*) die "KERNEL=$GUEST_KERNEL: the guest kernels are the plain one (no KERNEL=) and KERNEL=debug" ;;
 	esac
 }
@@ -531,6 +532,13 @@ prepare_kernel() {
 		say "      built in $((SECONDS - t))s: $STATE/build-$build/arch/x86/boot/bzImage"
 		return
 	fi
+	if [ "$build" = kunit-debug ]; then
+		phase "$((n + 3))/$total" "building the UML debug kernel (KASAN, lockdep, kmemleak; DRM, dummy_accel, vgem, udmabuf built in)"
+		build_uml_debug_and_kselftests
+		export BOOT_BUILD=$build
+		say "      built in $((SECONDS - t))s: $STATE/build-$build/linux"
+		return
+	fi
 	phase "$((n + 3))/$total" "building the UML kernel (DRM=m, DRM_ACCEL=y, dummy_accel=m)"
 	build_uml_and_kselftests
 	grep -E '^CONFIG_(DRM|DRM_ACCEL|DRM_ACCEL_DUMMY|UML_PCI_OVER_VIRTIO)=' \
@@ -548,6 +556,18 @@ build_kselftests() {
 		TARGETS=accel O="$STATE/build-kselftest" LDFLAGS=-static \
 		KHDR_INCLUDES="-isystem $STATE/build-headers/usr/include" \
 		INSTALL_PATH="$STATE/kselftest-uml" install
+}
+
+# The UML debug kernel, the build make check's debug KUnit run uses (the
+# same arguments: kunit.py keeps its configuration), and the kselftests.
+build_uml_debug_and_kselftests() {
+	local args
+	read -r -a args <<<"$(builtin_kconfig_args)"
+	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+	logged_progress "build kunit-debug" env -C "$TREE" python3 tools/testing/kunit/kunit.py build \
+		"${args[@]}" --kunitconfig=drivers/accel --kunitconfig=drivers/accel/tests/debug.kunitconfig \
+		--build_dir="$STATE/build-kunit-debug" --jobs="$JOBS" --make_options CC="ccache gcc"
+	build_kselftests
 }
 
 # The UML kernel and its modules, and the kselftests.

@@ -6,16 +6,15 @@
  * device bound to this driver; probe registers a DRIVER_COMPUTE_ACCEL DRM
  * device, which appears as /dev/accel/accelN. Buffers are GEM objects of
  * the shmem helpers, mapped through the node and shared as dma-bufs. Jobs
- * submitted through DRM_IOCTL_DUMMY_ACCEL_SUBMIT run on the CPU, on one of
- * the device's queues (a workqueue per simulated core), after the fences
- * they wait for; each completes a dma_fence that userspace waits for
- * through a syncobj.
+ * submitted through DRM_IOCTL_DUMMY_ACCEL_SUBMIT go through the DRM GPU
+ * scheduler of one of the device's simulated cores, which runs them on
+ * the CPU after the fences they wait for; each completes a dma_fence that
+ * userspace waits for through a syncobj.
  */
 
 #include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
-#include <linux/dma-fence.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
 #include <linux/math64.h>
@@ -23,7 +22,7 @@
 #include <linux/platform_device.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
+#include <linux/sysfs.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_debugfs.h>
@@ -46,6 +45,8 @@
 /* More than ACCEL_MAX_MINORS, to exercise the core's limit. */
 #define DUMMY_ACCEL_MAX_DEVICES	512
 #define DUMMY_ACCEL_MAX_CORES	64
+/* The longest job timeout sysfs takes: a day */
+#define DUMMY_ACCEL_MAX_TIMEOUT_MS	(24U * 60 * 60 * 1000)
 
 static unsigned int dummy_accel_num_devices = 1;
 module_param_named(num_devices, dummy_accel_num_devices, uint, 0444);
@@ -60,7 +61,7 @@ unsigned int dummy_accel_job_timeout_ms = 1000;
 EXPORT_SYMBOL_IF_KUNIT(dummy_accel_job_timeout_ms);
 module_param_named(job_timeout_ms, dummy_accel_job_timeout_ms, uint, 0444);
 MODULE_PARM_DESC(job_timeout_ms,
-		 "Time a job may run before it is cancelled and its queue reset, in ms (default 1000)");
+		 "Time a job may run before it is stopped and its core reset, in ms, 0 for no limit (default 1000); each device's sysfs job_timeout_ms changes it at run time");
 
 /* The platform devices the module created, dummy_accel_ndevs of them */
 static struct platform_device *dummy_accel_pdevs[DUMMY_ACCEL_MAX_DEVICES];
@@ -71,12 +72,19 @@ static int dummy_accel_open(struct drm_device *drm, struct drm_file *file)
 	struct dummy_accel_device *adev = to_dummy_accel(drm);
 	struct dummy_accel_file *dfile;
 
-	dfile = kzalloc(struct_size(dfile, busy_ns, adev->num_queues), GFP_KERNEL);
+	int ret;
+
+	dfile = kzalloc(struct_size(dfile, busy_ns, adev->num_cores), GFP_KERNEL);
 	if (!dfile)
 		return -ENOMEM;
 
+	ret = dummy_accel_entities_init(adev, dfile);
+	if (ret) {
+		kfree(dfile);
+		return ret;
+	}
 	kref_init(&dfile->ref);
-	dfile->num_cores = adev->num_queues;
+	mutex_init(&dfile->submit_lock);
 	file->driver_priv = dfile;
 	atomic64_inc(&adev->opens);
 	return 0;
@@ -84,14 +92,21 @@ static int dummy_accel_open(struct drm_device *drm, struct drm_file *file)
 
 void dummy_accel_file_release(struct kref *ref)
 {
-	kfree(container_of(ref, struct dummy_accel_file, ref));
+	struct dummy_accel_file *dfile = container_of(ref, struct dummy_accel_file, ref);
+
+	mutex_destroy(&dfile->submit_lock);
+	kfree(dfile);
 }
 
-/* Jobs of the file still queued keep its counters until they complete */
+/*
+ * The file's entities go first (dummy_accel_entities_fini() says what
+ * happens to its jobs); jobs keep its counters until they are freed.
+ */
 static void dummy_accel_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct dummy_accel_file *dfile = file->driver_priv;
 
+	dummy_accel_entities_fini(dfile);
 	kref_put(&dfile->ref, dummy_accel_file_release);
 }
 
@@ -141,11 +156,8 @@ static int dummy_accel_get_param_ioctl(struct drm_device *drm, void *data,
 		return -EINVAL;
 
 	switch (args->param) {
-	case DUMMY_ACCEL_PARAM_VERSION:
-		args->value = DUMMY_ACCEL_INTERFACE_VERSION;
-		break;
 	case DUMMY_ACCEL_PARAM_NUM_CORES:
-		args->value = to_dummy_accel(drm)->num_queues;
+		args->value = to_dummy_accel(drm)->num_cores;
 		break;
 	case DUMMY_ACCEL_PARAM_INDEX:
 		args->value = file->minor->index;
@@ -162,40 +174,22 @@ static int dummy_accel_get_param_ioctl(struct drm_device *drm, void *data,
 	case DUMMY_ACCEL_PARAM_BO_ALIGNMENT:
 		args->value = PAGE_SIZE;
 		break;
+	case DUMMY_ACCEL_PARAM_JOB_TIMEOUT_MS:
+		args->value = READ_ONCE(to_dummy_accel(drm)->timeout_ms);
+		break;
+	case DUMMY_ACCEL_PARAM_HAS_IMPLICIT_SYNC:
+	case DUMMY_ACCEL_PARAM_HAS_TIMELINE_ERRORS:
+		args->value = 1;
+		break;
 	default:
 		return -EINVAL;
 	}
 	return 0;
 }
 
-/*
- * Every client of the device sees the numbering restart, so only root may
- * do it: the table marks it DRM_ROOT_ONLY and the core checks the caller.
- */
-static int dummy_accel_reset_ioctl(struct drm_device *drm, void *data,
-				   struct drm_file *file)
-{
-	struct drm_dummy_accel_reset *args = data;
-	int idx;
-
-	if (args->flags || args->pad)
-		return -EINVAL;
-
-	/* a real reset touches the hardware: not once it is unplugged */
-	if (!drm_dev_enter(drm, &idx))
-		return -ENODEV;
-
-	atomic64_set(&to_dummy_accel(drm)->seqno, 0);
-
-	drm_dev_exit(idx);
-	return 0;
-}
-
 static const struct drm_ioctl_desc dummy_accel_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_GET_PARAM, dummy_accel_get_param_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_SUBMIT, dummy_accel_submit_ioctl, 0),
-	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_RESET, dummy_accel_reset_ioctl,
-			  DRM_ROOT_ONLY),
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_BO_CREATE, dummy_accel_bo_create_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_BO_INFO, dummy_accel_bo_info_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_RAS_QUERY, dummy_accel_ras_query_ioctl, 0),
@@ -207,7 +201,7 @@ static int dummy_accel_counters_show(struct seq_file *m, void *unused)
 	struct dummy_accel_device *adev = to_dummy_accel(node->minor->dev);
 
 	seq_printf(m, "opens %lld\n", (long long)atomic64_read(&adev->opens));
-	seq_printf(m, "jobs %lld\n", (long long)atomic64_read(&adev->seqno));
+	seq_printf(m, "jobs %lld\n", (long long)atomic64_read(&adev->jobs));
 	dummy_accel_ras_show(m, adev);
 	return 0;
 }
@@ -267,18 +261,10 @@ const struct drm_driver dummy_accel_drm_driver = {
 };
 EXPORT_SYMBOL_IF_KUNIT(dummy_accel_drm_driver);
 
-/* Drain and free the job queues; jobs still queued run first. */
-static void dummy_accel_queues_fini(struct dummy_accel_device *adev)
-{
-	while (adev->num_queues)
-		destroy_workqueue(adev->queues[--adev->num_queues].wq);
-}
-
-/* Give @adev its registers and its job queues, one per core */
+/* Give @adev its registers and its cores, each with its scheduler */
 int dummy_accel_device_init(struct dummy_accel_device *adev)
 {
-	struct dummy_accel_queue *q;
-	u64 context;
+	int ret;
 
 	adev->regs = devm_kzalloc(adev->drm.dev, sizeof(*adev->regs), GFP_KERNEL);
 	if (!adev->regs)
@@ -286,42 +272,64 @@ int dummy_accel_device_init(struct dummy_accel_device *adev)
 	adev->regs->clock_mhz = DUMMY_ACCEL_CLOCK_MHZ;
 
 	init_waitqueue_head(&adev->wait);
-	adev->queues = drmm_kcalloc(&adev->drm, dummy_accel_num_cores,
-				    sizeof(*adev->queues), GFP_KERNEL);
-	if (!adev->queues)
-		return -ENOMEM;
-
-	context = dma_fence_context_alloc(dummy_accel_num_cores);
-	for (; adev->num_queues < dummy_accel_num_cores; adev->num_queues++) {
-		q = &adev->queues[adev->num_queues];
-		q->wq = alloc_ordered_workqueue("%s-core%u", 0, dev_name(adev->drm.dev),
-						adev->num_queues);
-		if (!q->wq) {
-			dummy_accel_queues_fini(adev);
-			return -ENOMEM;
-		}
-		q->context = context + adev->num_queues;
-		spin_lock_init(&q->lock);
-	}
-	return 0;
+	ret = drmm_mutex_init(&adev->drm, &adev->timeout_lock);
+	if (ret)
+		return ret;
+	adev->timeout_ms = READ_ONCE(dummy_accel_job_timeout_ms);
+	return dummy_accel_cores_init(adev, dummy_accel_num_cores);
 }
 EXPORT_SYMBOL_IF_KUNIT(dummy_accel_device_init);
 
 /*
- * Unplug @adev: jobs waiting for a fence or hung give up, jobs queued
- * complete with -ENODEV, and the queues are gone when this returns. No
- * job is queued after drm_dev_unplug(): submission runs inside
- * drm_dev_enter().
+ * Unplug @adev: open files see -ENODEV from now on, and no job is pushed
+ * after drm_dev_unplug(), as submission pushes inside drm_dev_enter().
+ * Then the cores stop (dummy_accel_core_fini()). The device goes at the
+ * last close.
  */
 void dummy_accel_device_unplug(struct dummy_accel_device *adev)
 {
-	WRITE_ONCE(adev->gone, true);
-	wake_up_all(&adev->wait);
-	/* open files see -ENODEV from now on; the device goes at last close */
 	drm_dev_unplug(&adev->drm);
-	dummy_accel_queues_fini(adev);
+	dummy_accel_cores_fini(adev);
 }
 EXPORT_SYMBOL_IF_KUNIT(dummy_accel_device_unplug);
+
+/*
+ * sysfs job_timeout_ms of the device (/sys/class/accel/accelN/device/):
+ * how long a job may run before its core is reset, in ms, 0 for no limit.
+ * The device's, not a file's: a core that runs one client's long job is
+ * not running the others', so the administrator decides.
+ */
+static ssize_t job_timeout_ms_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct dummy_accel_device *adev = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(adev->timeout_ms));
+}
+
+static ssize_t job_timeout_ms_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	struct dummy_accel_device *adev = dev_get_drvdata(dev);
+	unsigned int ms;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &ms);
+	if (ret)
+		return ret;
+	if (ms > DUMMY_ACCEL_MAX_TIMEOUT_MS)
+		return -EINVAL;
+	dummy_accel_cores_set_timeout(adev, ms);
+	return count;
+}
+static DEVICE_ATTR_RW(job_timeout_ms);
+
+static struct attribute *dummy_accel_attrs[] = {
+	&dev_attr_job_timeout_ms.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(dummy_accel);
 
 static int dummy_accel_probe(struct platform_device *pdev)
 {
@@ -339,7 +347,7 @@ static int dummy_accel_probe(struct platform_device *pdev)
 		return ret;
 	ret = drm_dev_register(&adev->drm, 0);
 	if (ret)
-		dummy_accel_queues_fini(adev);
+		dummy_accel_cores_fini(adev);
 	return ret;
 }
 
@@ -353,7 +361,8 @@ static struct platform_driver dummy_accel_platform_driver = {
 	.probe	= dummy_accel_probe,
 	.remove	= dummy_accel_remove,
 	.driver	= {
-		.name = DRIVER_NAME,
+		.name		= DRIVER_NAME,
+		.dev_groups	= dummy_accel_groups,
 	},
 };
 
@@ -398,9 +407,13 @@ static int __init dummy_accel_init(void)
 		return -EINVAL;
 	}
 
-	ret = platform_driver_register(&dummy_accel_platform_driver);
+	ret = dummy_accel_jobs_init();
 	if (ret)
 		return ret;
+
+	ret = platform_driver_register(&dummy_accel_platform_driver);
+	if (ret)
+		goto err_jobs_fini;
 
 	ret = dummy_accel_create_devices();
 	if (ret)
@@ -409,6 +422,8 @@ static int __init dummy_accel_init(void)
 
 err_unregister_driver:
 	platform_driver_unregister(&dummy_accel_platform_driver);
+err_jobs_fini:
+	dummy_accel_jobs_fini();
 	return ret;
 }
 
@@ -416,6 +431,7 @@ static void __exit dummy_accel_exit(void)
 {
 	dummy_accel_destroy_devices();
 	platform_driver_unregister(&dummy_accel_platform_driver);
+	dummy_accel_jobs_fini();
 }
 
 module_init(dummy_accel_init);

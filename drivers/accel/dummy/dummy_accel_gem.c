@@ -80,17 +80,44 @@ int dummy_accel_bo_info_ioctl(struct drm_device *drm, void *data,
 EXPORT_SYMBOL_IF_KUNIT(dummy_accel_bo_info_ioctl);
 
 /*
- * Look up @handle and map it whole if it holds @len bytes from @offset:
- * -ENOENT for an unknown handle, -EINVAL for a range outside the buffer.
- * On failure @bo holds nothing: bo->obj is NULL.
+ * The CPU accesses an imported buffer for @bo->dir from now until it is
+ * unmapped: the exporter gets the bracket dma-buf asks for. It waits
+ * (interruptibly) for the buffer's fences itself, so it is called before
+ * the job adds its own: a SUBMIT with an imported buffer waits there for
+ * the exporter's pending work; buffers of this device are synchronised
+ * by the scheduler, without blocking SUBMIT.
+ */
+static int dummy_accel_bo_vmap_import(struct dummy_accel_bo_map *bo)
+{
+	struct dma_buf *dmabuf = bo->obj->import_attach->dmabuf;
+	int ret;
+
+	/* the "hardware" is the CPU: the exporter must map into the kernel */
+	if (!dmabuf->ops->vmap)
+		return -ENXIO;
+	ret = dma_buf_begin_cpu_access(dmabuf, bo->dir);
+	if (ret)
+		return ret;
+	ret = dma_buf_vmap(dmabuf, &bo->map);
+	if (ret)
+		dma_buf_end_cpu_access(dmabuf, bo->dir);
+	return ret;
+}
+
+/*
+ * Look up @handle and map it whole if it holds @len bytes from @offset,
+ * for the CPU to access in direction @dir: -ENOENT for an unknown handle,
+ * -EINVAL for a range outside the buffer. On failure @bo holds nothing:
+ * bo->obj is NULL.
  */
 int dummy_accel_bo_map(struct drm_file *file, u32 handle, u64 offset,
-		       u64 len, struct dummy_accel_bo_map *bo)
+		       u64 len, enum dma_data_direction dir,
+		       struct dummy_accel_bo_map *bo)
 {
-	struct dma_buf *dmabuf;
 	u64 end;
 	int ret;
 
+	bo->dir = dir;
 	bo->obj = drm_gem_object_lookup(file, handle);
 	if (!bo->obj)
 		return -ENOENT;
@@ -107,12 +134,8 @@ int dummy_accel_bo_map(struct drm_file *file, u32 handle, u64 offset,
 	 * lock of the importing object while the exporter takes its own, of
 	 * the same lock class when both are shmem objects, as lockdep says.
 	 */
-	dmabuf = bo->obj->import_attach ? bo->obj->import_attach->dmabuf : NULL;
-	ret = -ENXIO;
-	if (dmabuf && !dmabuf->ops->vmap)
-		goto err_put;
-	if (dmabuf)
-		ret = dma_buf_vmap(dmabuf, &bo->map);
+	if (bo->obj->import_attach)
+		ret = dummy_accel_bo_vmap_import(bo);
 	else
 		ret = drm_gem_shmem_vmap(to_drm_gem_shmem_obj(bo->obj), &bo->map);
 	if (ret)
@@ -128,10 +151,15 @@ EXPORT_SYMBOL_IF_KUNIT(dummy_accel_bo_map);
 
 void dummy_accel_bo_unmap(struct dummy_accel_bo_map *bo)
 {
-	if (bo->obj->import_attach)
-		dma_buf_vunmap(bo->obj->import_attach->dmabuf, &bo->map);
-	else
+	struct dma_buf *dmabuf;
+
+	if (bo->obj->import_attach) {
+		dmabuf = bo->obj->import_attach->dmabuf;
+		dma_buf_vunmap(dmabuf, &bo->map);
+		dma_buf_end_cpu_access(dmabuf, bo->dir);
+	} else {
 		drm_gem_shmem_vunmap(to_drm_gem_shmem_obj(bo->obj), &bo->map);
+	}
 	drm_gem_object_put(bo->obj);
 }
 EXPORT_SYMBOL_IF_KUNIT(dummy_accel_bo_unmap);

@@ -3,7 +3,8 @@
  * KUnit tests of dummy_accel's own paths, through the functions its files
  * share (dummy_accel.h): buffers created, looked up and freed, the range
  * checks a job makes before it maps its buffers, the "hardware" itself,
- * fences and queues (order, timeout, unplug) and the RAS reports.
+ * the job path on the scheduler (dependencies and their errors, a client
+ * blocking only itself, timeout, unplug, close) and the RAS reports.
  *
  * Each test registers a device of the driver under a root device of its
  * own and opens the device's node through a char device node on a private
@@ -14,6 +15,7 @@
 #include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/device.h>
+#include <linux/dma-fence-chain.h>
 #include <linux/dma-fence.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -30,6 +32,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_syncobj.h>
 #include <drm/drm_vma_manager.h>
+#include <drm/gpu_scheduler.h>
 
 #include "dummy_accel.h"
 
@@ -53,7 +56,8 @@ static struct file *dummy_accel_test_open(struct dummy_accel_test *t)
 
 	inode_lock(d_inode(root));
 	dentry = lookup_one_len("accel", root, strlen("accel"));
-	if (!IS_ERR(dentry))
+	/* a second open finds the node */
+	if (!IS_ERR(dentry) && d_is_negative(dentry))
 		ret = vfs_mknod(&init_user_ns, d_inode(root), dentry,
 				S_IFCHR | 0600, devt);
 	inode_unlock(d_inode(root));
@@ -207,7 +211,8 @@ static void dummy_accel_test_bo_freed_with_handle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 1, kref_read(&obj->refcount));
 	info.handle = handle;
 	KUNIT_EXPECT_EQ(test, -ENOENT, dummy_accel_bo_info_ioctl(&t->adev->drm, &info, t->file));
-	KUNIT_EXPECT_EQ(test, -ENOENT, dummy_accel_bo_map(t->file, handle, 0, 4, &bo));
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			dummy_accel_bo_map(t->file, handle, 0, 4, DMA_FROM_DEVICE, &bo));
 	/* the last reference: the object is freed here */
 	drm_gem_object_put(obj);
 }
@@ -248,7 +253,7 @@ static void dummy_accel_test_bo_map_ranges(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
 		ret = dummy_accel_bo_map(t->file, handle, ranges[i].offset,
-					 ranges[i].len, &bo);
+					 ranges[i].len, DMA_FROM_DEVICE, &bo);
 		KUNIT_EXPECT_EQ_MSG(test, ranges[i].ret, ret, "offset %llu length %llu",
 				    ranges[i].offset, ranges[i].len);
 		if (!ret) {
@@ -258,8 +263,9 @@ static void dummy_accel_test_bo_map_ranges(struct kunit *test)
 		}
 		KUNIT_EXPECT_EQ(test, refs, kref_read(&obj->refcount));
 	}
-	KUNIT_EXPECT_EQ(test, -ENOENT, dummy_accel_bo_map(t->file, handle + 1, 0, 0, &bo));
-	KUNIT_EXPECT_EQ(test, -ENOENT, dummy_accel_bo_map(t->file, 0, 0, 0, &bo));
+	KUNIT_EXPECT_EQ(test, -ENOENT,
+			dummy_accel_bo_map(t->file, handle + 1, 0, 0, DMA_FROM_DEVICE, &bo));
+	KUNIT_EXPECT_EQ(test, -ENOENT, dummy_accel_bo_map(t->file, 0, 0, 0, DMA_FROM_DEVICE, &bo));
 	KUNIT_EXPECT_EQ(test, refs, kref_read(&obj->refcount));
 	drm_gem_object_put(obj);
 }
@@ -273,16 +279,6 @@ static int dummy_accel_test_job(struct kunit *test,
 	return dummy_accel_submit_ioctl(&t->adev->drm, args, t->file);
 }
 
-/* Wait for the jobs queued so far on every core */
-static void dummy_accel_test_drain(struct kunit *test)
-{
-	struct dummy_accel_test *t = test->priv;
-	unsigned int i;
-
-	for (i = 0; i < t->adev->num_queues; i++)
-		flush_workqueue(t->adev->queues[i].wq);
-}
-
 /* The __u64 at @offset of buffer @handle */
 static u64 dummy_accel_test_read(struct kunit *test, u32 handle, u64 offset)
 {
@@ -290,10 +286,84 @@ static u64 dummy_accel_test_read(struct kunit *test, u32 handle, u64 offset)
 	struct dummy_accel_bo_map bo;
 	u64 val;
 
-	KUNIT_ASSERT_EQ(test, 0, dummy_accel_bo_map(t->file, handle, offset, 8, &bo));
+	KUNIT_ASSERT_EQ(test, 0,
+			dummy_accel_bo_map(t->file, handle, offset, 8, DMA_FROM_DEVICE, &bo));
 	val = iosys_map_rd(&bo.map, offset, u64);
 	dummy_accel_bo_unmap(&bo);
 	return val;
+}
+
+/* Fill buffer @handle of @size bytes with the elements 1, 2, 3, ... */
+static void dummy_accel_test_fill(struct kunit *test, u32 handle, u64 size)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct dummy_accel_bo_map bo;
+	u64 i;
+
+	KUNIT_ASSERT_EQ(test, 0,
+			dummy_accel_bo_map(t->file, handle, 0, size, DMA_TO_DEVICE, &bo));
+	for (i = 0; i < size / sizeof(u32); i++)
+		iosys_map_wr(&bo.map, i * sizeof(u32), u32, i + 1);
+	dummy_accel_bo_unmap(&bo);
+}
+
+/*
+ * A syncobj of @file, and the job of @args with in-syncobjs @in queued
+ * through @file with its fence going there: the fence, a reference, or
+ * an ERR_PTR.
+ */
+static struct dma_fence *dummy_accel_test_submit_on(struct kunit *test,
+						    struct drm_file *file,
+						    struct drm_dummy_accel_submit *args,
+						    const struct drm_dummy_accel_syncobj *in)
+{
+	struct drm_syncobj *syncobj;
+	struct dma_fence *fence;
+	int ret;
+
+	ret = drm_syncobj_create(&syncobj, 0, NULL);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = drm_syncobj_get_handle(file, syncobj, &args->out_syncobj.handle);
+	if (!ret)
+		ret = dummy_accel_submit(file, args, in);
+	fence = ret ? ERR_PTR(ret) : drm_syncobj_fence_get(syncobj);
+	drm_syncobj_put(syncobj);
+	return fence ?: ERR_PTR(-ENOENT);
+}
+
+static struct dma_fence *dummy_accel_test_submit(struct kunit *test,
+						 struct drm_dummy_accel_submit *args)
+{
+	struct dummy_accel_test *t = test->priv;
+
+	return dummy_accel_test_submit_on(test, t->file, args, NULL);
+}
+
+static struct dma_fence *dummy_accel_test_submit_after(struct kunit *test,
+						       struct drm_dummy_accel_submit *args,
+						       const struct drm_dummy_accel_syncobj *in)
+{
+	struct dummy_accel_test *t = test->priv;
+
+	args->in_syncobj_count = 1;
+	return dummy_accel_test_submit_on(test, t->file, args, in);
+}
+
+/* @fence's error once it signalled, or -EBUSY if it did not within 10 s */
+static int dummy_accel_test_fence_error(struct dma_fence *fence)
+{
+	if (IS_ERR(fence))
+		return PTR_ERR(fence);
+	if (dma_fence_wait_timeout(fence, false, 10 * HZ) <= 0)
+		return -EBUSY;
+	return fence->error;
+}
+
+static void dummy_accel_test_fence_put(struct dma_fence *fence)
+{
+	if (!IS_ERR_OR_NULL(fence))
+		dma_fence_put(fence);
 }
 
 /*
@@ -304,18 +374,14 @@ static u64 dummy_accel_test_read(struct kunit *test, u32 handle, u64 offset)
 static void dummy_accel_test_job_ranges(struct kunit *test)
 {
 	const u64 elems = PAGE_SIZE / sizeof(u32);
-	struct drm_dummy_accel_submit args;
-	struct dummy_accel_bo_map bo;
 	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_submit args;
+	struct dma_fence *fence;
 	u32 in, out;
-	u64 i;
 
 	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &in));
 	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &out));
-	KUNIT_ASSERT_EQ(test, 0, dummy_accel_bo_map(t->file, in, 0, PAGE_SIZE, &bo));
-	for (i = 0; i < elems; i++)
-		iosys_map_wr(&bo.map, i * sizeof(u32), u32, i + 1);
-	dummy_accel_bo_unmap(&bo);
+	dummy_accel_test_fill(test, in, PAGE_SIZE);
 
 	args = (struct drm_dummy_accel_submit){ .in_handle = in, .count = 1,
 						.in_offset = U64_MAX / sizeof(u32) + 1 };
@@ -327,20 +393,17 @@ static void dummy_accel_test_job_ranges(struct kunit *test)
 	args.in_offset = elems - 1;
 	args.count = 2;
 	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_job(test, &args));
-	KUNIT_EXPECT_EQ(test, 0, args.seqno);
 
 	/* the last element: its value is its position */
 	args.count = 1;
 	args.out_handle = out;
-	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_job(test, &args));
-	KUNIT_EXPECT_EQ(test, 1, args.seqno);
-	dummy_accel_test_drain(test);
+	fence = dummy_accel_test_submit(test, &args);
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_fence_error(fence));
+	dummy_accel_test_fence_put(fence);
 	KUNIT_EXPECT_EQ(test, elems, dummy_accel_test_read(test, out, 0));
 
-	args.in_offset = 0;
-	args.count = elems;
-	args.out_handle = out;
-	args.out_offset = 4;
+	args = (struct drm_dummy_accel_submit){ .in_handle = in, .count = elems,
+						.out_handle = out, .out_offset = 4 };
 	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_job(test, &args));
 	args.out_offset = PAGE_SIZE;
 	KUNIT_EXPECT_EQ(test, -EINVAL, dummy_accel_test_job(test, &args));
@@ -352,10 +415,13 @@ static void dummy_accel_test_job_ranges(struct kunit *test)
 
 	args.out_handle = out;
 	args.out_offset = PAGE_SIZE - sizeof(u64);
-	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_job(test, &args));
-	dummy_accel_test_drain(test);
+	fence = dummy_accel_test_submit(test, &args);
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_fence_error(fence));
+	dummy_accel_test_fence_put(fence);
 	KUNIT_EXPECT_EQ(test, elems * (elems + 1) / 2,
 			dummy_accel_test_read(test, out, args.out_offset));
+	/* nothing counted the refused jobs */
+	KUNIT_EXPECT_EQ(test, 2, atomic64_read(&t->adev->jobs));
 }
 
 /* The "hardware": each operation over 130 elements, more than one chunk */
@@ -393,137 +459,319 @@ static void dummy_accel_test_job_after_unplug(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &args.in_handle));
 	dummy_accel_device_unplug(t->adev);
 	KUNIT_EXPECT_EQ(test, -ENODEV, dummy_accel_test_job(test, &args));
-	KUNIT_EXPECT_EQ(test, 0, args.seqno);
+	KUNIT_EXPECT_EQ(test, 0, atomic64_read(&t->adev->jobs));
 }
 
 /*
- * A syncobj of the test's file, and the job of @args queued with its fence
- * going there: the fence, a reference, or an ERR_PTR.
+ * The fences userspace gets are the scheduler's finished fences: one
+ * context per file and core, consecutive seqnos on it, each signalled
+ * once its job has written its result.
  */
-static struct dma_fence *dummy_accel_test_submit(struct kunit *test,
-						 struct drm_dummy_accel_submit *args)
+static void dummy_accel_test_fences_per_entity(struct kunit *test)
 {
 	struct dummy_accel_test *t = test->priv;
-	struct drm_syncobj *syncobj;
-	struct dma_fence *fence;
-	int ret;
-
-	ret = drm_syncobj_create(&syncobj, 0, NULL);
-	if (ret)
-		return ERR_PTR(ret);
-	ret = drm_syncobj_get_handle(t->file, syncobj, &args->out_syncobj.handle);
-	if (!ret)
-		ret = dummy_accel_test_job(test, args);
-	fence = ret ? ERR_PTR(ret) : drm_syncobj_fence_get(syncobj);
-	drm_syncobj_put(syncobj);
-	return fence ?: ERR_PTR(-ENOENT);
-}
-
-/* @fence's error once it signalled, or -EBUSY if it did not within 10 s */
-static int dummy_accel_test_fence_error(struct dma_fence *fence)
-{
-	if (dma_fence_wait_timeout(fence, false, 10 * HZ) <= 0)
-		return -EBUSY;
-	return fence->error;
-}
-
-/*
- * Jobs on one core get that core's fence context and consecutive seqnos;
- * each fence signals once its job has written its result.
- */
-static void dummy_accel_test_fences_per_core(struct kunit *test)
-{
-	struct dummy_accel_test *t = test->priv;
-	struct drm_dummy_accel_submit args = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
+	struct drm_dummy_accel_submit args = { .count = 4, .op = DUMMY_ACCEL_OP_SUM };
 	struct dma_fence *f[3];
 	unsigned int i;
 	u32 buf;
 
-	KUNIT_ASSERT_LE(test, 2, t->adev->num_queues);
+	KUNIT_ASSERT_LE(test, 2, t->adev->num_cores);
 	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &buf));
+	dummy_accel_test_fill(test, buf, PAGE_SIZE);
 	args.in_handle = buf;
 	args.out_handle = buf;
+	args.out_offset = 64;
 	for (i = 0; i < ARRAY_SIZE(f); i++) {
 		args.core = i == 2;
 		f[i] = dummy_accel_test_submit(test, &args);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f[i]);
 		KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_fence_error(f[i]));
+		KUNIT_EXPECT_NOT_NULL(test, to_drm_sched_fence(f[i]));
 	}
-	KUNIT_EXPECT_EQ(test, t->adev->queues[0].context, f[0]->context);
-	KUNIT_EXPECT_EQ(test, t->adev->queues[0].context, f[1]->context);
-	KUNIT_EXPECT_EQ(test, t->adev->queues[1].context, f[2]->context);
+	KUNIT_EXPECT_EQ(test, f[0]->context, f[1]->context);
+	KUNIT_EXPECT_NE(test, f[0]->context, f[2]->context);
 	KUNIT_EXPECT_EQ(test, f[0]->seqno + 1, f[1]->seqno);
-	KUNIT_EXPECT_EQ(test, 1, f[2]->seqno);
-	KUNIT_EXPECT_EQ(test, 3, args.seqno);
+	KUNIT_EXPECT_EQ(test, 1 + 2 + 3 + 4, dummy_accel_test_read(test, buf, 64));
 	for (i = 0; i < ARRAY_SIZE(f); i++)
 		dma_fence_put(f[i]);
 }
 
+/* A fence the test signals itself: another driver's, as the job sees it */
+struct dummy_accel_test_fence {
+	struct dma_fence base;
+	/* the fence's lock */
+	spinlock_t lock;
+};
+
+static const char *dummy_accel_test_fence_name(struct dma_fence *fence)
+{
+	return "dummy_accel_test";
+}
+
+static const struct dma_fence_ops dummy_accel_test_fence_ops = {
+	.get_driver_name	= dummy_accel_test_fence_name,
+	.get_timeline_name	= dummy_accel_test_fence_name,
+};
+
+static struct dma_fence *dummy_accel_test_fence_create(struct kunit *test)
+{
+	struct dummy_accel_test_fence *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	spin_lock_init(&f->lock);
+	dma_fence_init(&f->base, &dummy_accel_test_fence_ops, &f->lock,
+		       dma_fence_context_alloc(1), 1);
+	return &f->base;
+}
+
 /*
- * A hung job is cancelled after the timeout: its fence signals with
- * -ETIMEDOUT, RAS counts a timeout and a reset, and the next job on the
- * same core runs.
+ * An in-syncobj of @file holding @fence: binary, or, with a @point, a
+ * timeline with @fence at that point. The handle.
+ */
+static u32 dummy_accel_test_in_syncobj(struct kunit *test, struct drm_file *file,
+				       struct dma_fence *fence, u64 point)
+{
+	struct dma_fence_chain *chain;
+	struct drm_syncobj *syncobj;
+	u32 handle;
+
+	KUNIT_ASSERT_EQ(test, 0, drm_syncobj_create(&syncobj, 0, point ? NULL : fence));
+	if (point) {
+		chain = dma_fence_chain_alloc();
+		KUNIT_ASSERT_NOT_NULL(test, chain);
+		drm_syncobj_add_point(syncobj, chain, fence, point);
+	}
+	KUNIT_EXPECT_EQ(test, 0, drm_syncobj_get_handle(file, syncobj, &handle));
+	drm_syncobj_put(syncobj);
+	return handle;
+}
+
+/*
+ * A job waits in its file's entity for a dependency: the core runs
+ * another file's jobs meanwhile, and the job runs once it signals.
+ */
+static void dummy_accel_test_dependency_blocks_its_file_only(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_syncobj in = { 0 };
+	struct drm_dummy_accel_submit args = { .count = 2, .op = DUMMY_ACCEL_OP_SUM };
+	struct drm_dummy_accel_bo_create create = { 0 };
+	struct dma_fence *dep, *waiting, *other;
+	struct file *filp2;
+	u32 buf, out;
+
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &buf));
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &out));
+	dummy_accel_test_fill(test, buf, PAGE_SIZE);
+	dep = dummy_accel_test_fence_create(test);
+	in.handle = dummy_accel_test_in_syncobj(test, t->file, dep, 0);
+	args.in_handle = buf;
+	args.out_handle = out;
+	args.out_offset = 8;
+	waiting = dummy_accel_test_submit_after(test, &args, &in);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, waiting);
+
+	filp2 = dummy_accel_test_open(t);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, filp2);
+	args = (struct drm_dummy_accel_submit){ .count = 1 };
+	/* the second file's own buffer: no implicit wait on the first's */
+	create.size = PAGE_SIZE;
+	KUNIT_EXPECT_EQ(test, 0,
+			dummy_accel_bo_create_ioctl(&t->adev->drm, &create, filp2->private_data));
+	args.in_handle = create.handle;
+	other = dummy_accel_test_submit_on(test, filp2->private_data, &args, NULL);
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_fence_error(other));
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(waiting));
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_read(test, out, 8));
+
+	dma_fence_signal(dep);
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_fence_error(waiting));
+	KUNIT_EXPECT_EQ(test, 1 + 2, dummy_accel_test_read(test, out, 8));
+	dummy_accel_test_fence_put(other);
+	dma_fence_put(waiting);
+	dma_fence_put(dep);
+	__fput_sync(filp2);
+}
+
+/* The point of a timeline syncobj, or a binary syncobj (0) */
+static const u64 dummy_accel_test_points[] = { 0, 3 };
+
+static void dummy_accel_test_point_desc(const u64 *point, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, *point ? "timeline point %llu" : "binary",
+		 *point);
+}
+
+KUNIT_ARRAY_PARAM(dummy_accel_test_point, dummy_accel_test_points,
+		  dummy_accel_test_point_desc);
+
+/*
+ * A dependency that signals an error: the job does not run, writes
+ * nothing, and its fence carries that error, through a timeline point
+ * too; the job after it on the same file runs.
+ */
+static void dummy_accel_test_dependency_error(struct kunit *test)
+{
+	const u64 *point = test->param_value;
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_syncobj in = { .point = *point };
+	struct drm_dummy_accel_submit args = { .count = 2, .op = DUMMY_ACCEL_OP_SUM };
+	struct dma_fence *dep, *failed, *next;
+	u32 buf, out;
+
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &buf));
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &out));
+	dummy_accel_test_fill(test, buf, PAGE_SIZE);
+	dep = dummy_accel_test_fence_create(test);
+	in.handle = dummy_accel_test_in_syncobj(test, t->file, dep, *point);
+	args.in_handle = buf;
+	args.out_handle = out;
+	args.out_offset = 16;
+	failed = dummy_accel_test_submit_after(test, &args, &in);
+	args.in_syncobj_count = 0;
+	args.out_offset = 24;
+	next = dummy_accel_test_submit(test, &args);
+
+	dma_fence_set_error(dep, -EIO);
+	dma_fence_signal(dep);
+	KUNIT_EXPECT_EQ(test, -EIO, dummy_accel_test_fence_error(failed));
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_fence_error(next));
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_read(test, out, 16));
+	KUNIT_EXPECT_EQ(test, 1 + 2, dummy_accel_test_read(test, out, 24));
+	KUNIT_EXPECT_EQ(test, 1, atomic64_read(&((struct dummy_accel_file *)
+					       t->file->driver_priv)->jobs_done));
+	dummy_accel_test_fence_put(failed);
+	dummy_accel_test_fence_put(next);
+	dma_fence_put(dep);
+}
+
+/*
+ * A job that waits for a job of the same file and core, which the
+ * scheduler lets through once that one is on the hardware: when that one
+ * times out, the waiting job carries -ETIMEDOUT and writes nothing.
+ */
+static void dummy_accel_test_dependency_on_same_core_fails(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_submit args = { .count = 2, .op = DUMMY_ACCEL_OP_SUM };
+	struct drm_dummy_accel_syncobj in = { 0 };
+	struct dma_fence *hung, *after;
+	u32 buf, out;
+
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &buf));
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &out));
+	dummy_accel_test_fill(test, buf, PAGE_SIZE);
+	dummy_accel_cores_set_timeout(t->adev, 200);
+	atomic_set(&t->adev->hang_jobs, 1);
+	args.in_handle = buf;
+	hung = dummy_accel_test_submit(test, &args);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hung);
+	in.handle = args.out_syncobj.handle;
+	args.out_handle = out;
+	after = dummy_accel_test_submit_after(test, &args, &in);
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, dummy_accel_test_fence_error(hung));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, dummy_accel_test_fence_error(after));
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_read(test, out, 0));
+	dummy_accel_cores_set_timeout(t->adev, dummy_accel_job_timeout_ms);
+	dma_fence_put(hung);
+	dummy_accel_test_fence_put(after);
+}
+
+/*
+ * A hung job is stopped after the timeout: its fence signals -ETIMEDOUT
+ * and it wrote nothing, RAS counts a timeout and a reset, the job behind
+ * it on the same core runs after it, and another core is not held up.
  */
 static void dummy_accel_test_hang_times_out(struct kunit *test)
 {
 	struct dummy_accel_test *t = test->priv;
-	struct drm_dummy_accel_submit args = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
-	unsigned int timeout = dummy_accel_job_timeout_ms;
+	struct drm_dummy_accel_submit args = { .count = 2, .op = DUMMY_ACCEL_OP_SUM };
 	struct dummy_accel_file *dfile = t->file->driver_priv;
+	struct dma_fence *hung, *behind, *elsewhere;
 	atomic64_t *ras = t->adev->ras;
-	struct dma_fence *hung, *next;
-	u32 in, out;
+	u32 buf, out[3];
+	unsigned int i;
+	u64 start;
 
-	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &in));
-	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &out));
-	args.in_handle = in;
-	args.out_handle = out;
-	dummy_accel_job_timeout_ms = 50;
+	KUNIT_ASSERT_LE(test, 2, t->adev->num_cores);
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &buf));
+	dummy_accel_test_fill(test, buf, PAGE_SIZE);
+	/* an output buffer each: no job waits for another through a buffer */
+	for (i = 0; i < ARRAY_SIZE(out); i++)
+		KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &out[i]));
+	args.in_handle = buf;
+	dummy_accel_cores_set_timeout(t->adev, 300);
 	atomic_set(&t->adev->hang_jobs, 1);
+	start = ktime_get_ns();
+	args.out_handle = out[0];
 	hung = dummy_accel_test_submit(test, &args);
-	args.out_offset = 8;
-	next = dummy_accel_test_submit(test, &args);
-	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, IS_ERR(hung) ? PTR_ERR(hung) :
-			dummy_accel_test_fence_error(hung));
-	KUNIT_EXPECT_EQ(test, 0, IS_ERR(next) ? PTR_ERR(next) :
-			dummy_accel_test_fence_error(next));
-	dummy_accel_job_timeout_ms = timeout;
+	args.out_handle = out[1];
+	behind = dummy_accel_test_submit(test, &args);
+	args.out_handle = out[2];
+	args.core = 1;
+	elsewhere = dummy_accel_test_submit(test, &args);
 
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_fence_error(elsewhere));
+	KUNIT_EXPECT_LT(test, ktime_get_ns() - start, 250 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, dummy_accel_test_fence_error(hung));
+	KUNIT_EXPECT_GE(test, ktime_get_ns() - start, 300 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_fence_error(behind));
+	if (!IS_ERR(hung) && !IS_ERR(behind))
+		KUNIT_EXPECT_TRUE(test, ktime_after(behind->timestamp, hung->timestamp));
+	dummy_accel_cores_set_timeout(t->adev, dummy_accel_job_timeout_ms);
+
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_read(test, out[0], 0));
+	KUNIT_EXPECT_EQ(test, 1 + 2, dummy_accel_test_read(test, out[1], 0));
+	KUNIT_EXPECT_EQ(test, 1 + 2, dummy_accel_test_read(test, out[2], 0));
 	KUNIT_EXPECT_EQ(test, 1, atomic64_read(&ras[DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT - 1]));
 	KUNIT_EXPECT_EQ(test, 1, atomic64_read(&ras[DUMMY_ACCEL_RAS_KEY_QUEUE_RESETS - 1]));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&t->adev->hang_jobs));
-	/* only the next job completed */
-	KUNIT_EXPECT_EQ(test, 1, atomic64_read(&dfile->jobs_done));
-	if (!IS_ERR(hung))
-		dma_fence_put(hung);
-	if (!IS_ERR(next))
-		dma_fence_put(next);
+	KUNIT_EXPECT_EQ(test, 2, atomic64_read(&dfile->jobs_done));
+	dummy_accel_test_fence_put(hung);
+	dummy_accel_test_fence_put(behind);
+	dummy_accel_test_fence_put(elsewhere);
 }
 
 /*
- * Unplug with a job hung and another queued behind it: both fences
- * signal with -ENODEV before the unplug returns, without waiting for the
- * timeout.
+ * Unplug with a job hung on the hardware, one queued behind it, and one
+ * waiting in the file's entity for a dependency: the first two signal
+ * -ENODEV before the unplug returns, without waiting for the timeout;
+ * the third is cancelled with -ESRCH when its file is closed, after its
+ * dependency signalled. None wrote a result.
  */
-static void dummy_accel_test_unplug_with_jobs_queued(struct kunit *test)
+static void dummy_accel_test_unplug_with_jobs(struct kunit *test)
 {
 	struct dummy_accel_test *t = test->priv;
-	struct drm_dummy_accel_submit args = { .count = 1 };
-	unsigned int timeout = dummy_accel_job_timeout_ms, i;
-	struct dma_fence *hung, *queued;
+	struct drm_dummy_accel_syncobj in = { 0 };
+	struct drm_dummy_accel_submit args = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
+	struct dma_fence *hung, *queued, *waiting, *dep;
+	unsigned int i;
+	u32 buf, out;
 	u64 start;
 
-	dummy_accel_job_timeout_ms = 5000;
-	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &args.in_handle));
+	dummy_accel_cores_set_timeout(t->adev, 5000);
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &buf));
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &out));
+	dummy_accel_test_fill(test, buf, PAGE_SIZE);
+	args.in_handle = buf;
+	args.out_handle = out;
 	atomic_set(&t->adev->hang_jobs, 1);
+	args.out_offset = 8;
 	hung = dummy_accel_test_submit(test, &args);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, hung);
+	args.out_offset = 16;
 	queued = dummy_accel_test_submit(test, &args);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, queued);
-	/* let the hung job start to hang: the unplug must wake it */
+	dep = dummy_accel_test_fence_create(test);
+	in.handle = dummy_accel_test_in_syncobj(test, t->file, dep, 0);
+	args.core = 1;
+	args.out_offset = 24;
+	waiting = dummy_accel_test_submit_after(test, &args, &in);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, waiting);
+	/* the hung job must be on the hardware, hanging, for the unplug to end it */
 	for (i = 0; i < 100 && atomic_read(&t->adev->hang_jobs); i++)
 		msleep(20);
-	msleep(20);
+	KUNIT_ASSERT_EQ(test, 0, atomic_read(&t->adev->hang_jobs));
 
 	start = ktime_get_ns();
 	dummy_accel_device_unplug(t->adev);
@@ -532,11 +780,21 @@ static void dummy_accel_test_unplug_with_jobs_queued(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(queued));
 	KUNIT_EXPECT_EQ(test, -ENODEV, hung->error);
 	KUNIT_EXPECT_EQ(test, -ENODEV, queued->error);
+	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(waiting));
+	for (i = 8; i <= 24; i += 8)
+		KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_read(test, out, i));
+
+	dma_fence_signal(dep);
+	__fput_sync(t->filp);
+	t->filp = NULL;
+	KUNIT_EXPECT_EQ(test, -ESRCH, dummy_accel_test_fence_error(waiting));
 	KUNIT_EXPECT_EQ(test, 0,
 			atomic64_read(&t->adev->ras[DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT - 1]));
 	dma_fence_put(hung);
 	dma_fence_put(queued);
-	dummy_accel_job_timeout_ms = timeout;
+	dma_fence_put(waiting);
+	dma_fence_put(dep);
+	dummy_accel_cores_set_timeout(t->adev, dummy_accel_job_timeout_ms);
 }
 
 /* A key/value report: every key in order, counts saturated at U32_MAX */
@@ -641,9 +899,12 @@ static struct kunit_case dummy_accel_test_cases[] = {
 	KUNIT_CASE(dummy_accel_test_job_ranges),
 	KUNIT_CASE(dummy_accel_test_run_ops),
 	KUNIT_CASE(dummy_accel_test_job_after_unplug),
-	KUNIT_CASE(dummy_accel_test_fences_per_core),
+	KUNIT_CASE(dummy_accel_test_fences_per_entity),
+	KUNIT_CASE(dummy_accel_test_dependency_blocks_its_file_only),
+	KUNIT_CASE_PARAM(dummy_accel_test_dependency_error, dummy_accel_test_point_gen_params),
+	KUNIT_CASE(dummy_accel_test_dependency_on_same_core_fails),
 	KUNIT_CASE(dummy_accel_test_hang_times_out),
-	KUNIT_CASE(dummy_accel_test_unplug_with_jobs_queued),
+	KUNIT_CASE(dummy_accel_test_unplug_with_jobs),
 	KUNIT_CASE(dummy_accel_test_ras_kv_bytes),
 	KUNIT_CASE(dummy_accel_test_ras_json_bytes),
 	KUNIT_CASE(dummy_accel_test_ras_query_sizes),

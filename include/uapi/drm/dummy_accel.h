@@ -22,15 +22,11 @@
 extern "C" {
 #endif
 
-/* Version of this interface, returned by DUMMY_ACCEL_PARAM_VERSION */
-#define DUMMY_ACCEL_INTERFACE_VERSION	4
-
 #define DRM_DUMMY_ACCEL_GET_PARAM	0x00
 #define DRM_DUMMY_ACCEL_SUBMIT		0x01
-#define DRM_DUMMY_ACCEL_RESET		0x02
-#define DRM_DUMMY_ACCEL_BO_CREATE	0x03
-#define DRM_DUMMY_ACCEL_BO_INFO		0x04
-#define DRM_DUMMY_ACCEL_RAS_QUERY	0x05
+#define DRM_DUMMY_ACCEL_BO_CREATE	0x02
+#define DRM_DUMMY_ACCEL_BO_INFO		0x03
+#define DRM_DUMMY_ACCEL_RAS_QUERY	0x04
 
 #define DRM_IOCTL_DUMMY_ACCEL_GET_PARAM \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_GET_PARAM, \
@@ -38,9 +34,6 @@ extern "C" {
 #define DRM_IOCTL_DUMMY_ACCEL_SUBMIT \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_SUBMIT, \
 		 struct drm_dummy_accel_submit)
-#define DRM_IOCTL_DUMMY_ACCEL_RESET \
-	DRM_IOW(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_RESET, \
-		struct drm_dummy_accel_reset)
 #define DRM_IOCTL_DUMMY_ACCEL_BO_CREATE \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_BO_CREATE, \
 		 struct drm_dummy_accel_bo_create)
@@ -51,21 +44,33 @@ extern "C" {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_RAS_QUERY, \
 		 struct drm_dummy_accel_ras_query)
 
-/* Parameters of DRM_IOCTL_DUMMY_ACCEL_GET_PARAM */
-/* DUMMY_ACCEL_INTERFACE_VERSION of the driver */
-#define DUMMY_ACCEL_PARAM_VERSION	0
+/*
+ * Parameters of DRM_IOCTL_DUMMY_ACCEL_GET_PARAM. There is no version
+ * number: a feature is a parameter (DUMMY_ACCEL_PARAM_HAS_*) that reads 1
+ * where the driver has it, and a driver that predates it fails with
+ * -EINVAL.
+ */
 /* number of compute units of the device, each with its queue of jobs */
-#define DUMMY_ACCEL_PARAM_NUM_CORES	1
+#define DUMMY_ACCEL_PARAM_NUM_CORES	0
 /* N of the device's node /dev/accel/accelN */
-#define DUMMY_ACCEL_PARAM_INDEX		2
+#define DUMMY_ACCEL_PARAM_INDEX		1
 /* number of jobs completed through this open file */
-#define DUMMY_ACCEL_PARAM_JOBS_DONE	3
+#define DUMMY_ACCEL_PARAM_JOBS_DONE	2
 /* the RAS report formats of the device, a mask of DUMMY_ACCEL_RAS_* */
-#define DUMMY_ACCEL_PARAM_RAS_FORMATS	4
+#define DUMMY_ACCEL_PARAM_RAS_FORMATS	3
 /* the largest buffer BO_CREATE makes, in bytes */
-#define DUMMY_ACCEL_PARAM_MAX_BO_SIZE	5
+#define DUMMY_ACCEL_PARAM_MAX_BO_SIZE	4
 /* what a buffer's size is rounded up to, in bytes (the page size) */
-#define DUMMY_ACCEL_PARAM_BO_ALIGNMENT	6
+#define DUMMY_ACCEL_PARAM_BO_ALIGNMENT	5
+/*
+ * how long a job may run before it is stopped, in ms, 0 for no limit:
+ * the device's sysfs job_timeout_ms, which the administrator may change
+ */
+#define DUMMY_ACCEL_PARAM_JOB_TIMEOUT_MS	6
+/* 1: jobs synchronise implicitly through their buffers (see SUBMIT) */
+#define DUMMY_ACCEL_PARAM_HAS_IMPLICIT_SYNC	7
+/* 1: an in-syncobj's timeline point passes its fence's error on */
+#define DUMMY_ACCEL_PARAM_HAS_TIMELINE_ERRORS	8
 
 /*
  * RAS report formats: DUMMY_ACCEL_PARAM_RAS_FORMATS is a mask of those the
@@ -82,9 +87,9 @@ extern "C" {
  * and, in this order, the members of DUMMY_ACCEL_RAS_JSON. A report holds
  * every key; later versions of the driver may add keys at the end.
  */
-/* "timeouts": jobs cancelled because they did not finish in time */
+/* "timeouts": jobs stopped because they did not finish in time */
 #define DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT	1
-/* "resets": job queues reset after a job timed out */
+/* "resets": cores reset after a job timed out */
 #define DUMMY_ACCEL_RAS_KEY_QUEUE_RESETS	2
 /* "correctable": errors the device corrected */
 #define DUMMY_ACCEL_RAS_KEY_CORRECTABLE		3
@@ -191,16 +196,32 @@ struct drm_dummy_accel_syncobj {
  * of buffer @out_handle. Input and output may be the same buffer: the job
  * reads all its input before it writes.
  *
- * The ioctl returns once the job is queued on core @core, whose jobs run
- * one at a time in the order they were queued. The job first waits for
- * the fences of its @in_syncobj_count in-syncobjs (at their points), then
- * runs, then signals its fence, which the ioctl put into @out_syncobj
- * (replacing a binary syncobj's fence, or at @out_syncobj.point of a
- * timeline syncobj) when its handle is not 0. The fence signals with an
- * error when the job did not run: -ETIMEDOUT if it did not finish in
- * time (the core is reset and runs the next job), -ENODEV if the device
- * was unplugged first, or the error of a fence it waited for. Export the
- * fence as a sync_file (DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD) to read that error
+ * The ioctl returns once the job is queued on core @core. Jobs of one
+ * open file on one core run in the order they were queued; jobs of
+ * different files, or on different cores, do not wait for each other
+ * unless they share a buffer. A job runs once the fences of its
+ * @in_syncobj_count in-syncobjs (at their points) have signalled, and
+ * once the earlier users of its buffers are done (implicit
+ * synchronisation, DUMMY_ACCEL_PARAM_HAS_IMPLICIT_SYNC): its input waits
+ * for the buffer's last writers, its output for every earlier reader and
+ * writer, and later users of the buffers wait for the job in turn,
+ * whichever device or driver they are on. When an input or output buffer
+ * was imported from another device or driver, the ioctl itself waits,
+ * interruptibly, for that buffer's pending work before it returns.
+ *
+ * The job's fence signals when the job has ended; the ioctl put it into
+ * @out_syncobj (replacing a binary syncobj's fence, or at
+ * @out_syncobj.point of a timeline syncobj) when its handle is not 0.
+ * The fence signals with an error when the job did not run to its end:
+ * -ETIMEDOUT if it ran longer than the device's job timeout
+ * (DUMMY_ACCEL_PARAM_JOB_TIMEOUT_MS; its core is reset and the jobs
+ * behind it run), -ENODEV if the device was unplugged before it ended,
+ * -ESRCH if it had not reached its core when its file was closed by an
+ * exiting process or when the device was unplugged while it waited for a
+ * fence, or the error of the fence of one of its in-syncobjs, also through
+ * a timeline point (DUMMY_ACCEL_PARAM_HAS_TIMELINE_ERRORS; a point the
+ * timeline dropped, signalled and followed by a later one, has none). Export the fence as a
+ * sync_file (DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD) to read that error
  * (SYNC_IOC_FILE_INFO); a job that failed writes no result.
  *
  * Fails with -EINVAL for an unknown @op, non-zero @flags or @pad or
@@ -213,8 +234,9 @@ struct drm_dummy_accel_syncobj {
  * handle the file does not have; with -EFAULT for an @in_syncobjs array it
  * cannot read; with -ENXIO for a buffer imported from a dma-buf whose
  * exporter cannot map it into the kernel (the device reads buffers
- * through the CPU); with -ENOMEM when memory runs out; with -ENODEV once
- * the device is unplugged.
+ * through the CPU); with -EINTR when a signal interrupts the wait for an
+ * imported buffer (or the ioctl is restarted); with -ENOMEM when memory
+ * runs out; with -ENODEV once the device is unplugged.
  */
 struct drm_dummy_accel_submit {
 	/** @in_handle: [in] the buffer the elements are read from */
@@ -241,23 +263,6 @@ struct drm_dummy_accel_submit {
 	__u32 pad;
 	/** @out_syncobj: [in] where the job's fence goes; handle 0: nowhere */
 	struct drm_dummy_accel_syncobj out_syncobj;
-	/** @seqno: [out] sequence number of the job on the device, from 1 */
-	__u64 seqno;
-};
-
-/**
- * struct drm_dummy_accel_reset - restart the device's job sequence numbers
- *
- * The next job submitted to the device through any open file gets
- * sequence number 1. Root only: fails with -EACCES unless the caller has
- * CAP_SYS_ADMIN, whoever opened the file; with -EINVAL for non-zero @flags
- * or @pad; with -ENODEV once the device is unplugged.
- */
-struct drm_dummy_accel_reset {
-	/** @flags: [in] must be zero */
-	__u32 flags;
-	/** @pad: [in] must be zero */
-	__u32 pad;
 };
 
 /**

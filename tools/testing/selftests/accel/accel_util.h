@@ -155,11 +155,32 @@ static inline int accel_syncobj_wait_flags(int fd, uint32_t handle, uint64_t poi
 	return ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &w) ? -errno : 0;
 }
 
+/*
+ * Whether the fence in binary syncobj @handle is still pending, without
+ * waiting: 1, 0 once it signalled, or -errno (-EINVAL: no fence yet)
+ */
+static inline int accel_syncobj_pending(int fd, uint32_t handle)
+{
+	struct drm_syncobj_wait w = { .handles = (uintptr_t)&handle, .count_handles = 1 };
+
+	if (!ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &w))
+		return 0;
+	return errno == ETIME ? 1 : -errno;
+}
+
 /* Wait until @point of syncobj @handle has a fence, and it signalled */
 static inline int accel_syncobj_wait(int fd, uint32_t handle, uint64_t point)
 {
 	return accel_syncobj_wait_flags(fd, handle, point,
 					DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT);
+}
+
+/* GET_PARAM of @param on @fd: its value, or -errno */
+static inline long long get_param(int fd, uint32_t param)
+{
+	struct drm_dummy_accel_get_param p = { .param = param };
+
+	return ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p) ? -errno : (long long)p.value;
 }
 
 /*
@@ -205,7 +226,6 @@ static inline int accel_job_wait(int fd, struct drm_dummy_accel_submit *job,
 		}
 		sent.out_syncobj = (struct drm_dummy_accel_syncobj){ .handle = sync };
 		err = ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &sent) ? -errno : 0;
-		job->seqno = sent.seqno;
 	}
 	if (!err)
 		err = accel_syncobj_wait(fd, sync, 0);
@@ -522,24 +542,44 @@ static inline int accel_names_ours(const char *msg)
 }
 
 /*
- * Number of records of the kernel log that report a bug (BUG, WARNING,
- * Oops, KASAN, leaks); -1 if the log cannot be read. A KCSAN report
+ * The kernel log from its end on: an fd of /dev/kmsg past the records
+ * written so far, for accel_kernel_reports() to read what comes after;
+ * -1 if the log cannot be read.
+ */
+static inline int accel_kmsg_mark(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * Number of records of the kernel log after the mark @fd (closed here;
+ * -1 for the whole log) that report a bug (BUG, WARNING, Oops, KASAN,
+ * leaks); -1 if the log cannot be read. Reports from before the mark,
+ * the base kernel's at boot say, are not counted. A KCSAN report
  * (from "BUG: KCSAN:" to its closing line of "=") counts only if a line
  * of it names DRM, accel or dummy_accel code: a KCSAN kernel finds the
  * base kernel's own data races too, as make's boot check knows.
  */
-static inline int accel_kernel_reports(void)
+static inline int accel_kernel_reports(int fd)
 {
 	static const char * const report[] = {
 		"BUG:", "WARNING:", "Oops", "KASAN", "Call Trace", "unreferenced object",
 		NULL
 	};
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC), n = 0;
-	int kcsan = 0, ours = 0;
+	int kcsan = 0, ours = 0, n = 0;
 	const char *msg;
 	char rec[8192];
 	ssize_t len;
 	int i;
+
+	if (fd < 0)
+		fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
