@@ -733,6 +733,35 @@ static void dummy_accel_test_hang_times_out(struct kunit *test)
 }
 
 /*
+ * Two hung jobs in a row on one core: the reset after the first leaves
+ * the second on the hardware, where it hangs until its own timeout,
+ * rather than calling it done. Both end with -ETIMEDOUT, one after the
+ * other, and RAS counts two timeouts.
+ */
+static void dummy_accel_test_hang_twice(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_submit args = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
+	atomic64_t *ras = t->adev->ras;
+	struct dma_fence *first, *second;
+	u64 start;
+
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &args.in_handle));
+	dummy_accel_cores_set_timeout(t->adev, 150);
+	atomic_set(&t->adev->hang_jobs, 2);
+	start = ktime_get_ns();
+	first = dummy_accel_test_submit(test, &args);
+	second = dummy_accel_test_submit(test, &args);
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, dummy_accel_test_fence_error(first));
+	KUNIT_EXPECT_EQ(test, -ETIMEDOUT, dummy_accel_test_fence_error(second));
+	KUNIT_EXPECT_GE(test, ktime_get_ns() - start, 300 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, 2, atomic64_read(&ras[DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT - 1]));
+	dummy_accel_cores_set_timeout(t->adev, dummy_accel_job_timeout_ms);
+	dummy_accel_test_fence_put(first);
+	dummy_accel_test_fence_put(second);
+}
+
+/*
  * Unplug with a job hung on the hardware, one queued behind it, and one
  * waiting in the file's entity for a dependency: the first two signal
  * -ENODEV before the unplug returns, without waiting for the timeout;
@@ -904,6 +933,7 @@ static struct kunit_case dummy_accel_test_cases[] = {
 	KUNIT_CASE_PARAM(dummy_accel_test_dependency_error, dummy_accel_test_point_gen_params),
 	KUNIT_CASE(dummy_accel_test_dependency_on_same_core_fails),
 	KUNIT_CASE(dummy_accel_test_hang_times_out),
+	KUNIT_CASE(dummy_accel_test_hang_twice),
 	KUNIT_CASE(dummy_accel_test_unplug_with_jobs),
 	KUNIT_CASE(dummy_accel_test_ras_kv_bytes),
 	KUNIT_CASE(dummy_accel_test_ras_json_bytes),
