@@ -79,12 +79,7 @@ while :; do
 	break
 done
 grep -hE '^=== .*: [0-9]+s$' "$OUT"/log/kselftest-[12].log | sed 's/^/      /' || :
-if [ "$out" = "status 0" ]; then
-	tally "kselftest: the guest ran them all, exit status 0, no kernel report" pass
-else
-	tail -n 30 "$log" | sed 's/^/      | /'
-	tally "kselftest: the guest ran them all, exit status 0, no kernel report" fail "" "$out, log $log"
-fi
+tally_guest "kselftest: the guest ran them all, exit status 0, no kernel report" "$out" "$log"
 say "      kselftests took $((SECONDS - t))s"
 
 phase 9/$total "x86_64 SMP guest under QEMU (2 vCPUs, PREEMPT): the kselftests 64-bit and 32-bit, the KUnit module"

@@ -21,13 +21,8 @@ x86_64_guest_layer() {
 	# compat: what kunit.py --arch=x86_64 runs built in (make matrix)
 	count_kunit_log "$klayer" "$log"
 	tr -d '\r' <"$log" | grep -E '^(@@ksft-dir|=== .*: [0-9]+s$)' | sed 's/^/      /' || :
-	if [ "$out" = "status 0" ]; then
-		tally "$layer: the guest ran them all, 64-bit and 32-bit, and the KUnit module, exit status 0, no kernel report" pass
-	else
-		tail -n 30 "$log" | sed 's/^/      | /'
-		tally "$layer: the guest ran them all, 64-bit and 32-bit, and the KUnit module, exit status 0, no kernel report" \
-			fail "" "$out, log $log"
-	fi
+	tally_guest "$layer: the guest ran them all, 64-bit and 32-bit, and the KUnit module, exit status 0, no kernel report" \
+		"$out" "$log"
 	# Side by side: each test has the same result from a 32-bit process, whose
 	# core ioctls go through drm_compat_ioctl(), as from a 64-bit one.
 	m32_mismatches "$layer" >"$OUT/log/$layer-compare.txt"
@@ -65,12 +60,7 @@ x86_64_stress_layer() {
 	# what the loops did: cycles, calls, rounds, seeds
 	tr -d '\r' <"$log" | grep -E '^(# accel_[a-z_]+\.c:[0-9]+:[a-z_0-9]+:.*([0-9]+ ([a-z/]+ )?(cycles|ioctls|reloads|rounds)[ ,]|seed)|=== .*: [0-9]+s$)' |
 		sed -E 's/^# accel_[a-z_]+\.c:[0-9]+:/      /; s/^===/     /' || :
-	if [ "$out" = "status 0" ]; then
-		tally "$layer: the guest ran them all, exit status 0, no kernel report" pass
-	else
-		tail -n 30 "$log" | sed 's/^/      | /'
-		tally "$layer: the guest ran them all, exit status 0, no kernel report" fail "" "$out, log $log"
-	fi
+	tally_guest "$layer: the guest ran them all, exit status 0, no kernel report" "$out" "$log"
 	say "      $build stress programs took $((SECONDS - t))s"
 }
 
@@ -108,13 +98,8 @@ debug_boot_layer() {
 	out=$(cat "$OUT/log/$layer.outcome" 2>/dev/null || echo died)
 	sed -n 's/^boot: known base-kernel reports/      known base-kernel reports/p' "$log"
 	TAP_LAYER=$layer count_tap "$log"
-	if [ "$out" = "status 0" ]; then
-		tally "$layer: the guest ran them all, exit status 0, no KASAN, lockdep or leak report" pass
-	else
-		tail -n 30 "$log" | sed 's/^/      | /'
-		tally "$layer: the guest ran them all, exit status 0, no KASAN, lockdep or leak report" \
-			fail "" "$out, log $log"
-	fi
+	tally_guest "$layer: the guest ran them all, exit status 0, no KASAN, lockdep or leak report" \
+		"$out" "$log"
 	say "      the debug boot took $((SECONDS - t))s"
 }
 

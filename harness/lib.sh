@@ -87,6 +87,18 @@ tally_empty() {
 	tally "$1" "$([ -s "$2" ] && echo fail || echo pass)" "$2" "${3:-}"
 }
 
+# tally_guest "LAYER: test" OUTCOME LOG: a guest's verdict, which passes
+# when the boot script's OUTCOME is "status 0" and fails otherwise,
+# showing the end of LOG and naming it
+tally_guest() {
+	if [ "$2" = "status 0" ]; then
+		tally "$1" pass
+	else
+		tail -n 30 "$3" | sed 's/^/      | /'
+		tally "$1" fail "" "$2, log $3"
+	fi
+}
+
 # expected_skip NAME: succeed, printing the reason, if harness/expected-skips
 # ($EXPECTED_SKIPS) lists NAME ("LAYER: test | reason" lines). A * in the
 # LAYER part selects layers (kunit-x86_64*-guest: make check's guest and
