@@ -223,7 +223,7 @@ judge_splats() {
 		return 0
 	fi
 	echo "boot: kernel reports in $2:" >&2
-	sed 's/^/  | /' <<<"$hits" | head -n 40 >&2
+	sed 's/^/  | /' <<<"$hits" | head -n 40 >&2 || :
 	cp "$3" "$OUT/log/dmesg-splat.log"
 	echo "boot: full log in $OUT/log/dmesg-splat.log" >&2
 	return 1

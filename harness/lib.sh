@@ -71,7 +71,8 @@ tally() {
 		st=fail
 		failed=$((failed + 1)); say "      FAILED  $name${note:+ ($note)}"
 		if [ -n "$file" ]; then
-			sed 's/^/        | /' "$file" | head -n 30
+			# head leaves the rest unread: sed may die of SIGPIPE
+			sed 's/^/        | /' "$file" | head -n 30 || :
 			detail+=${note:+$'\036'}$(head -n 4 "$file" | cut -c1-200 | tr '\n' '\036')
 			detail=${detail%$'\036'}
 		fi
@@ -414,6 +415,26 @@ take_lock() {
 # The configurations (NAME:ARCH), besides the UML build, in which make
 # series --check and make lint compile single objects
 SHADOW_BUILDS="uml-noaccel:um x86_64:x86_64 kunit-debug:um"
+
+# shadow_builds_configure: configure each build of $SHADOW_BUILDS that has
+# no .config yet from the composed tree (make series-check or make lint on
+# a cache no make check has filled): configured only, nothing built
+shadow_builds_configure() {
+	local k name args
+	for k in $SHADOW_BUILDS; do
+		name=${k%:*}
+		[ ! -f "$STATE/build-$name/.config" ] || continue
+		if [ "$name" = kunit-debug ]; then
+			read -r -a args <<<"$(builtin_kconfig_args)"
+			logged "configure kunit-debug" env -C "$TREE" python3 tools/testing/kunit/kunit.py \
+				config "${args[@]}" --kunitconfig=drivers/accel \
+				--kunitconfig=drivers/accel/tests/debug.kunitconfig \
+				--build_dir="$STATE/build-kunit-debug" --make_options CC="ccache gcc"
+		else
+			logged "configure $name" "$TOP/harness/build.sh" "$name" olddefconfig
+		fi
+	done
+}
 
 # shadow_build NAME: print $STATE/build-series-NAME, a build directory
 # with the .config of build NAME (copied again when that changed), so that

@@ -137,6 +137,8 @@ built_what() {
 	echo "${out[*]}"
 }
 
+# the builds a patch's single objects are compiled in, from the whole series
+shadow_builds_configure
 git -C "$TREE" -c gc.auto=0 checkout -q -f -B series-check base
 i=0
 for p in "$dest"/0*.patch; do

@@ -21,12 +21,13 @@
 static bool accel_test_no_index_held(void)
 {
 	struct drm_minor_table table;
+	unsigned long flags;
 	bool empty;
 
 	accel_minor_table(&table);
-	spin_lock(table.lock);
+	spin_lock_irqsave(table.lock, flags);
 	empty = idr_is_empty(table.idr);
-	spin_unlock(table.lock);
+	spin_unlock_irqrestore(table.lock, flags);
 	return empty;
 }
 
