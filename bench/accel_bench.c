@@ -9,7 +9,9 @@
  *		of the module's own driver as accel and as render driver
  *   ioctl	DRM_IOCTL_VERSION, GET_CAP (allowed on accel files) and
  *		GET_MAGIC (refused on both) on an accel and a render file
- *   job	dummy_accel: buffer create + close, an empty job's round trip
+ *   job	dummy_accel: buffer create + close; one-element jobs from SUBMIT
+ *		to their signal, 1 (the round trip), 4 and 64 in flight, each
+ *		beside a floor: queue_work() to the end of the work item
  *   devices	register + unregister of accel devices of the module's own,
  *		one at a time and 256 in a row; open + release of the first
  *		and the last of 1, 16 and 256 devices (the minor lookup)
@@ -45,6 +47,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -409,84 +412,272 @@ static s64 accel_bench_bo(struct accel_bench *b, void *arg, unsigned int iters)
 	return div_u64(ktime_get_ns() - start, iters);
 }
 
-/* What an empty job needs: a buffer of one element and a syncobj */
-struct accel_bench_job {
+/* Most jobs in flight, and most cores used, by the job figures */
+#define ACCEL_BENCH_MAX_DEPTH	64
+#define ACCEL_BENCH_MAX_CORES	16
+
+/* The numbers of jobs kept in flight: the first is the round trip */
+static const unsigned int accel_bench_depths[] = { 1, 4, ACCEL_BENCH_MAX_DEPTH };
+
+/*
+ * dummy_accel's one-element jobs, @depth of them in flight: job i runs on
+ * core i % @cores and signals @syncobj[i % @depth], whose previous job
+ * is waited for before, so that @depth jobs are always submitted and not
+ * yet waited for. The handles are in the user page from byte 512.
+ */
+struct accel_bench_jobs {
 	struct file *f;
 	u32 bo;
-	u32 syncobj;
+	unsigned int cores;
+	unsigned int depth;
+	u32 syncobj[ACCEL_BENCH_MAX_DEPTH];
 };
 
-/* SUBMIT of a one-element job and SYNCOBJ_WAIT on its fence */
-static s64 accel_bench_job(struct accel_bench *b, void *arg, unsigned int iters)
+#define ACCEL_BENCH_HANDLES	512
+
+/* SYNCOBJ_WAIT for all of @count syncobjs of @j from the @first */
+static long accel_bench_jobs_wait(struct accel_bench *b, struct accel_bench_jobs *j,
+				  unsigned int first, unsigned int count)
 {
-	struct accel_bench_job *j = arg;
+	struct drm_syncobj_wait wait = {
+		.handles = (uintptr_t)b->user + ACCEL_BENCH_HANDLES + first * sizeof(u32),
+		.count_handles = count,
+		.timeout_nsec = S64_MAX,
+		.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL,
+	};
+
+	return accel_bench_call(b, j->f, DRM_IOCTL_SYNCOBJ_WAIT, &wait, sizeof(wait));
+}
+
+/* ns per job of @iters jobs, from SUBMIT to the signal of its out-syncobj */
+static s64 accel_bench_jobs(struct accel_bench *b, void *arg, unsigned int iters)
+{
+	struct accel_bench_jobs *j = arg;
 	struct drm_dummy_accel_submit job = {
 		.in_handle = j->bo, .count = 1, .op = DUMMY_ACCEL_OP_SUM,
-		.out_syncobj = { .handle = j->syncobj },
-	};
-	struct drm_syncobj_wait wait = {
-		.handles = (uintptr_t)b->user + 512, .count_handles = 1,
-		.timeout_nsec = S64_MAX,
 	};
 	u64 start = ktime_get_ns();
-	unsigned int i;
-	long ret;
+	unsigned int i, slot;
+	long ret = 0;
 
-	if (copy_to_user(b->user + 512, &j->syncobj, sizeof(j->syncobj)))
+	if (copy_to_user(b->user + ACCEL_BENCH_HANDLES, j->syncobj,
+			 j->depth * sizeof(u32)))
 		return -EFAULT;
-	for (i = 0; i < iters; i++) {
-		ret = accel_bench_call(b, j->f, DRM_IOCTL_DUMMY_ACCEL_SUBMIT,
-				       &job, sizeof(job));
+	for (i = 0; i < iters && !ret; i++) {
+		slot = i % j->depth;
+		if (i >= j->depth)
+			ret = accel_bench_jobs_wait(b, j, slot, 1);
+		job.core = i % j->cores;
+		job.out_syncobj.handle = j->syncobj[slot];
 		if (!ret)
-			ret = accel_bench_call(b, j->f, DRM_IOCTL_SYNCOBJ_WAIT,
-					       &wait, sizeof(wait));
-		if (ret)
-			return ret;
+			ret = accel_bench_call(b, j->f, DRM_IOCTL_DUMMY_ACCEL_SUBMIT,
+					       &job, sizeof(job));
 	}
+	if (!ret)
+		ret = accel_bench_jobs_wait(b, j, 0, min(iters, j->depth));
+	if (ret)
+		return ret;
 	return div_u64(ktime_get_ns() - start, iters);
 }
 
-/* Figure 5: dummy_accel's buffers and jobs through its ioctls */
-static int accel_bench_fig_job(struct accel_bench *b)
+/*
+ * The floor of the job figures: the same hand-offs with no driver, a work
+ * item queued to an ordered workqueue per core (as dummy_accel's hardware
+ * queues are) and its end waited for, @depth of them in flight.
+ */
+struct accel_bench_hop {
+	struct work_struct work;
+	struct completion done;
+};
+
+struct accel_bench_floor {
+	struct workqueue_struct *wq[ACCEL_BENCH_MAX_CORES];
+	unsigned int cores;
+	unsigned int depth;
+	struct accel_bench_hop *hop;
+};
+
+static void accel_bench_hop_work(struct work_struct *work)
 {
-	struct accel_bench_job job;
-	struct accel_bench_stat s[2] = {
-		{ .name = "BO_CREATE + GEM_CLOSE, 1 page", .run = accel_bench_bo },
-		{ .name = "SUBMIT + SYNCOBJ_WAIT, 1 element", .run = accel_bench_job,
-		  .arg = &job },
-	};
+	complete(&container_of(work, struct accel_bench_hop, work)->done);
+}
+
+/* ns per work item of @iters items, from queue_work() to their end */
+static s64 accel_bench_floor(struct accel_bench *b, void *arg, unsigned int iters)
+{
+	struct accel_bench_floor *fl = arg;
+	u64 start = ktime_get_ns();
+	unsigned int i, slot;
+
+	for (i = 0; i < iters; i++) {
+		slot = i % fl->depth;
+		if (i >= fl->depth)
+			wait_for_completion(&fl->hop[slot].done);
+		reinit_completion(&fl->hop[slot].done);
+		queue_work(fl->wq[i % fl->cores], &fl->hop[slot].work);
+	}
+	for (i = 0; i < min(iters, fl->depth); i++)
+		wait_for_completion(&fl->hop[i].done);
+	return div_u64(ktime_get_ns() - start, iters);
+}
+
+/* @fl's workqueues, one per core, and its work items: 0 or -ENOMEM */
+static int accel_bench_floor_init(struct accel_bench_floor *fl, unsigned int cores)
+{
+	unsigned int i;
+
+	fl->hop = kcalloc(ACCEL_BENCH_MAX_DEPTH, sizeof(*fl->hop), GFP_KERNEL);
+	if (!fl->hop)
+		return -ENOMEM;
+	for (i = 0; i < ACCEL_BENCH_MAX_DEPTH; i++) {
+		INIT_WORK(&fl->hop[i].work, accel_bench_hop_work);
+		init_completion(&fl->hop[i].done);
+	}
+	for (fl->cores = 0; fl->cores < cores; fl->cores++) {
+		fl->wq[fl->cores] = alloc_ordered_workqueue("accel_bench%u", WQ_MEM_RECLAIM,
+							    fl->cores);
+		if (!fl->wq[fl->cores])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Undoes accel_bench_floor_init(), also when it failed half-way */
+static void accel_bench_floor_fini(struct accel_bench_floor *fl)
+{
+	while (fl->cores)
+		destroy_workqueue(fl->wq[--fl->cores]);
+	kfree(fl->hop);
+}
+
+/* The job figures' open file, buffer and syncobjs, and the floor */
+struct accel_bench_job_fig {
+	struct accel_bench_jobs jobs[ARRAY_SIZE(accel_bench_depths)];
+	struct accel_bench_floor floor[ARRAY_SIZE(accel_bench_depths)];
+	/* BO_CREATE + GEM_CLOSE, then a job figure and its floor per depth */
+	struct accel_bench_stat s[1 + 2 * ARRAY_SIZE(accel_bench_depths)];
+	char names[2 * ARRAY_SIZE(accel_bench_depths)][32];
+};
+
+/* The number of dummy_accel's cores of @f, at most ACCEL_BENCH_MAX_CORES */
+static long accel_bench_cores(struct accel_bench *b, struct file *f, unsigned int *cores)
+{
+	struct drm_dummy_accel_get_param p = { .param = DUMMY_ACCEL_PARAM_NUM_CORES };
+	long ret = accel_bench_call(b, f, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p, sizeof(p));
+
+	*cores = clamp_t(u64, p.value, 1, ACCEL_BENCH_MAX_CORES);
+	return ret;
+}
+
+/* A buffer of one page and ACCEL_BENCH_MAX_DEPTH syncobjs on @j->f */
+static long accel_bench_jobs_init(struct accel_bench *b, struct accel_bench_jobs *j)
+{
 	struct drm_dummy_accel_bo_create bo = { .size = PAGE_SIZE };
 	struct drm_syncobj_create sync = { 0 };
+	unsigned int i;
+	long ret;
+
+	ret = accel_bench_call(b, j->f, DRM_IOCTL_DUMMY_ACCEL_BO_CREATE, &bo, sizeof(bo));
+	j->bo = bo.handle;
+	for (i = 0; !ret && i < ACCEL_BENCH_MAX_DEPTH; i++) {
+		ret = accel_bench_call(b, j->f, DRM_IOCTL_SYNCOBJ_CREATE, &sync, sizeof(sync));
+		j->syncobj[i] = sync.handle;
+	}
+	return ret;
+}
+
+/* @fig's figures, each in rounds, then their table and ratios */
+static int accel_bench_job_rounds(struct accel_bench *b, struct accel_bench_job_fig *fig)
+{
+	unsigned int i, n = ARRAY_SIZE(accel_bench_depths);
+	char ratio[32];
 	int ret;
 
-	job.f = accel_bench_open_node(b, ACCEL_BENCH_NODE);
-	if (IS_ERR(job.f))
-		return PTR_ERR(job.f);
-	if (strcmp(accel_bench_driver(job.f), "dummy_accel")) {
+	ret = accel_bench_rounds(b, fig->s, ARRAY_SIZE(fig->s));
+	if (ret)
+		return ret;
+	pr_info("dummy_accel (ns per pair of ioctls, per job; %u cores)\n", fig->jobs[0].cores);
+	for (i = 0; i < ARRAY_SIZE(fig->s); i++)
+		accel_bench_print(&fig->s[i]);
+	for (i = 0; i < n; i++) {
+		snprintf(ratio, sizeof(ratio), "job:%u_in_flight/floor", accel_bench_depths[i]);
+		accel_bench_ratio(ratio, &fig->s[1 + i], &fig->s[1 + n + i]);
+	}
+	return 0;
+}
+
+/* Sets up @fig's figures on the open file @f: 0 or an error */
+static int accel_bench_job_setup(struct accel_bench *b, struct accel_bench_job_fig *fig,
+				 struct file *f)
+{
+	unsigned int i, n = ARRAY_SIZE(accel_bench_depths), cores;
+	struct accel_bench_stat *s;
+	int ret;
+
+	fig->jobs[0].f = f;
+	ret = accel_bench_cores(b, f, &cores);
+	if (!ret)
+		ret = accel_bench_jobs_init(b, &fig->jobs[0]);
+	fig->jobs[0].cores = cores;
+	fig->s[0] = (struct accel_bench_stat){ .name = "BO_CREATE + GEM_CLOSE, 1 page",
+					       .run = accel_bench_bo, .arg = f };
+	for (i = 0; !ret && i < n; i++) {
+		if (i)
+			fig->jobs[i] = fig->jobs[0];
+		fig->jobs[i].depth = accel_bench_depths[i];
+		fig->floor[i].depth = accel_bench_depths[i];
+		ret = accel_bench_floor_init(&fig->floor[i], cores);
+		s = &fig->s[1 + i];
+		snprintf(fig->names[i], sizeof(fig->names[i]), "jobs, %u in flight",
+			 accel_bench_depths[i]);
+		*s = (struct accel_bench_stat){ .name = fig->names[i],
+						.run = accel_bench_jobs, .arg = &fig->jobs[i] };
+		s = &fig->s[1 + n + i];
+		snprintf(fig->names[n + i], sizeof(fig->names[n + i]),
+			 "queue_work floor, %u in flight", accel_bench_depths[i]);
+		*s = (struct accel_bench_stat){ .name = fig->names[n + i],
+						.run = accel_bench_floor, .arg = &fig->floor[i] };
+	}
+	for (i = 0; i < ARRAY_SIZE(fig->s); i++)
+		fig->s[i].iters = ioctl_iters / 10;
+	return ret;
+}
+
+/*
+ * Figure 5: dummy_accel's buffers and jobs through its ioctls: a buffer's
+ * create and close, and one-element jobs from SUBMIT to their signalled
+ * out-syncobj with 1 (the round trip), 4 and 64 in flight across the
+ * cores, each beside its floor, queue_work() to the end of a work item.
+ */
+static int accel_bench_fig_job(struct accel_bench *b)
+{
+	struct accel_bench_job_fig *fig;
+	struct file *f;
+	unsigned int i;
+	int ret;
+
+	f = accel_bench_open_node(b, ACCEL_BENCH_NODE);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	if (strcmp(accel_bench_driver(f), "dummy_accel")) {
 		pr_err("/dev/%s is not dummy_accel's\n", ACCEL_BENCH_NODE);
 		ret = -ENODEV;
 		goto out_put_file;
 	}
-	ret = accel_bench_call(b, job.f, DRM_IOCTL_DUMMY_ACCEL_BO_CREATE, &bo, sizeof(bo));
-	if (!ret)
-		ret = accel_bench_call(b, job.f, DRM_IOCTL_SYNCOBJ_CREATE, &sync, sizeof(sync));
-	if (ret)
+	fig = kzalloc(sizeof(*fig), GFP_KERNEL);
+	if (!fig) {
+		ret = -ENOMEM;
 		goto out_put_file;
-	job.bo = bo.handle;
-	job.syncobj = sync.handle;
-	s[0].arg = job.f;
-	s[0].iters = ioctl_iters / 10;
-	s[1].iters = ioctl_iters / 10;
-
-	ret = accel_bench_rounds(b, s, 2);
-	if (!ret) {
-		pr_info("dummy_accel (ns per pair of ioctls)\n");
-		accel_bench_print(&s[0]);
-		accel_bench_print(&s[1]);
 	}
+	ret = accel_bench_job_setup(b, fig, f);
+	if (!ret)
+		ret = accel_bench_job_rounds(b, fig);
+	for (i = 0; i < ARRAY_SIZE(accel_bench_depths); i++)
+		accel_bench_floor_fini(&fig->floor[i]);
+	kfree(fig);
 out_put_file:
-	/* the file's release frees the buffer and the syncobj */
-	__fput_sync(job.f);
+	/* the file's release frees the buffer and the syncobjs */
+	__fput_sync(f);
 	return ret;
 }
 

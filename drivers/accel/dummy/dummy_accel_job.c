@@ -149,8 +149,10 @@ static const struct dma_fence_ops dummy_accel_hw_fence_ops = {
 };
 
 /*
- * End the job on the hardware with @err, or with its result written and
- * its time counted for the file when @err is 0: the first caller wins,
+ * End the job on the hardware with @err, or with its result written when
+ * @err is 0; the time since the hardware started it, if it did, counts
+ * for the file either way (a hung job kept its core busy until the
+ * reset that ended it). The first caller wins,
  * the worker or a reset of the core. Nothing of the job is touched once
  * its fence signalled: the scheduler may free it then (and the file's
  * state with it). The finished fence gets the error before the hardware
@@ -162,17 +164,21 @@ static bool dummy_accel_job_end(struct dummy_accel_job *job, int err, u64 result
 	struct dummy_accel_file *dfile = job->dfile;
 	unsigned long flags;
 	bool ended = false;
+	u64 started;
 
 	spin_lock_irqsave(&job->hw_lock, flags);
 	if (!dma_fence_is_signaled_locked(&job->hw_fence)) {
+		started = READ_ONCE(job->started_ns);
+		/* the core was busy from the job's start, hung or not */
+		if (started)
+			atomic64_add(ktime_get_ns() - started,
+				     &dfile->busy_ns[job->core->index]);
 		if (err) {
 			dma_fence_set_error(&job->base.s_fence->finished, err);
 			dma_fence_set_error(&job->hw_fence, err);
 		} else {
 			if (job->out.obj)
 				iosys_map_wr(&job->out.map, job->out_offset, u64, result);
-			atomic64_add(ktime_get_ns() - job->started_ns,
-				     &dfile->busy_ns[job->core->index]);
 			atomic64_inc(&dfile->jobs_done);
 		}
 		dma_fence_signal_locked(&job->hw_fence);
@@ -868,8 +874,9 @@ int dummy_accel_cores_init(struct dummy_accel_device *adev, unsigned int num)
  * Close: drm_sched_entity_flush() waits until the file's queued jobs
  * have reached their core (an exiting process waits at most a second for
  * all of its entities together), then drm_sched_entity_fini() cancels
- * those that did not: their fences signal -ESRCH once their dependencies
- * have. Jobs on the hardware run to their end.
+ * those that did not: their fences signal -ESRCH (6.1's scheduler first
+ * waits here for the dependencies it had not begun to wait for). Jobs on
+ * the hardware run to their end.
  */
 void dummy_accel_entities_fini(struct dummy_accel_file *dfile)
 {

@@ -607,8 +607,8 @@ KUNIT_ARRAY_PARAM(dummy_accel_test_point, dummy_accel_test_points,
 
 /*
  * A dependency that signals an error: the job does not run, writes
- * nothing, and its fence carries that error, through a timeline point
- * too; the job after it on the same file runs.
+ * nothing, adds no busy time, and its fence carries that error, through
+ * a timeline point too; the job after it on the same file runs.
  */
 static void dummy_accel_test_dependency_error(struct kunit *test)
 {
@@ -616,7 +616,8 @@ static void dummy_accel_test_dependency_error(struct kunit *test)
 	struct dummy_accel_test *t = test->priv;
 	struct drm_dummy_accel_syncobj in = { .point = *point };
 	struct drm_dummy_accel_submit args = { .count = 2, .op = DUMMY_ACCEL_OP_SUM };
-	struct dma_fence *dep, *failed, *next;
+	struct dummy_accel_file *dfile = t->file->driver_priv;
+	struct dma_fence *dep, *failed, *alone, *next;
 	u32 buf, out;
 
 	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &buf));
@@ -628,6 +629,11 @@ static void dummy_accel_test_dependency_error(struct kunit *test)
 	args.out_handle = out;
 	args.out_offset = 16;
 	failed = dummy_accel_test_submit_after(test, &args, &in);
+	/* the same dependency for a job alone on core 1 */
+	args.core = 1;
+	args.out_offset = 32;
+	alone = dummy_accel_test_submit_after(test, &args, &in);
+	args.core = 0;
 	args.in_syncobj_count = 0;
 	args.out_offset = 24;
 	next = dummy_accel_test_submit(test, &args);
@@ -635,11 +641,15 @@ static void dummy_accel_test_dependency_error(struct kunit *test)
 	dma_fence_set_error(dep, -EIO);
 	dma_fence_signal(dep);
 	KUNIT_EXPECT_EQ(test, -EIO, dummy_accel_test_fence_error(failed));
+	KUNIT_EXPECT_EQ(test, -EIO, dummy_accel_test_fence_error(alone));
 	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_fence_error(next));
 	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_read(test, out, 16));
+	KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_read(test, out, 32));
 	KUNIT_EXPECT_EQ(test, 1 + 2, dummy_accel_test_read(test, out, 24));
-	KUNIT_EXPECT_EQ(test, 1, atomic64_read(&((struct dummy_accel_file *)
-					       t->file->driver_priv)->jobs_done));
+	KUNIT_EXPECT_EQ(test, 1, atomic64_read(&dfile->jobs_done));
+	/* a job that never reached its core kept it busy for no time */
+	KUNIT_EXPECT_EQ(test, 0, atomic64_read(&dfile->busy_ns[1]));
+	dummy_accel_test_fence_put(alone);
 	dummy_accel_test_fence_put(failed);
 	dummy_accel_test_fence_put(next);
 	dma_fence_put(dep);

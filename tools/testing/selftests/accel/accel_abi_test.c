@@ -14,7 +14,9 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 
@@ -891,11 +893,11 @@ TEST_F(accel, hung_job_times_out_then_core_recovers)
 {
 	struct drm_dummy_accel_submit job = { .count = 1, .op = DUMMY_ACCEL_OP_SUM, .core = 2 };
 	struct ras_counts before, after;
+	long long timeout, busy, other;
 	uint32_t hung, next;
 	struct accel_bo bo;
-	long long timeout;
+	double start, took;
 	char path[96];
-	double start;
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
@@ -904,6 +906,8 @@ TEST_F(accel, hung_job_times_out_then_core_recovers)
 		SKIP(return, NO_DEBUGFS);
 	ASSERT_LT(0, timeout);
 	ASSERT_EQ(0, ras_read_kv(self->fd, &before));
+	busy = accel_fdinfo_num(self->fd, "drm-engine-core", "ns");
+	ASSERT_LE(0, busy);
 	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &bo));
 	((uint32_t *)bo.map)[0] = 5;
 	hung = accel_syncobj_new(self->fd, 0);
@@ -926,7 +930,17 @@ TEST_F(accel, hung_job_times_out_then_core_recovers)
 	EXPECT_LE(timeout / 1000.0, accel_now() - start);
 	EXPECT_EQ(-ETIMEDOUT, accel_fence_status(self->fd, hung));
 	ASSERT_EQ(0, accel_syncobj_wait(self->fd, next, 0));
+	took = accel_now() - start;
 	EXPECT_EQ(1, accel_fence_status(self->fd, next));
+	/*
+	 * The hung job held its core until the reset: the file's busy time
+	 * grew by the timeout at least (less the hand-off to the hardware
+	 * before the job started), and by no more than the time both took.
+	 */
+	other = accel_fdinfo_num(self->fd, "drm-engine-core", "ns") - busy;
+	EXPECT_LE(timeout * 1000000 * 9 / 10, other);
+	EXPECT_GE(took * 1e9, other);
+	TH_LOG("timeout %lld ms: %lld ns busy in %.0f ns", timeout, other, took * 1e9);
 	/* the hung job wrote nothing, the next one its result */
 	EXPECT_EQ(0, ((uint64_t *)bo.map)[1]);
 	EXPECT_EQ(5, ((uint64_t *)bo.map)[2]);
@@ -1359,8 +1373,9 @@ TEST_F(accel, fdinfo_usage_follows_work)
 	EXPECT_EQ(DUMMY_ACCEL_MAX_ELEMENTS * 4 / 1024,
 		  accel_fdinfo_num(self->fd, "drm-memory-system", "KiB"));
 
+	/* ids start at 1 */
 	id = accel_fdinfo_num(self->fd, "drm-client-id", "");
-	ASSERT_LE(0, id);
+	ASSERT_LT(0, id);
 	dup_fd = dup(self->fd);
 	ASSERT_LE(0, dup_fd);
 	EXPECT_EQ(id, accel_fdinfo_num(dup_fd, "drm-client-id", ""));
@@ -1369,7 +1384,7 @@ TEST_F(accel, fdinfo_usage_follows_work)
 	other = open(self->node, O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, other);
 	now = accel_fdinfo_num(other, "drm-client-id", "");
-	EXPECT_LE(0, now);
+	EXPECT_LT(0, now);
 	EXPECT_NE(id, now);
 	EXPECT_EQ(0, accel_fdinfo_num(other, "drm-engine-core", "ns"));
 	EXPECT_EQ(0, accel_fdinfo_num(other, "drm-memory-system", "KiB"));
@@ -1384,7 +1399,8 @@ FIXTURE(submit_error) {
 	int fd;
 	const char *why;
 	struct accel_bo in, out;
-	uint32_t sync;
+	/* a variant's syncobj, and the out-syncobj of the others */
+	uint32_t sync, out_sync;
 };
 
 /*
@@ -1467,6 +1483,8 @@ FIXTURE_SETUP(submit_error)
 	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &self->out));
 	self->sync = accel_syncobj_new(self->fd, 0);
 	ASSERT_NE(0, self->sync);
+	self->out_sync = accel_syncobj_new(self->fd, 0);
+	ASSERT_NE(0, self->out_sync);
 }
 
 FIXTURE_TEARDOWN(submit_error)
@@ -1489,7 +1507,12 @@ static void submit_syncobj(int which, uint32_t fixture, struct drm_dummy_accel_s
 	s->point = which == SYNC_POINT_ALONE;
 }
 
-/* A refused job runs nothing: no sequence number, no result written. */
+/*
+ * A refused job runs nothing: no result written, no fence in its
+ * out-syncobj. A variant about anything but the out-syncobj names a
+ * valid one, so that a check made after the out-syncobj is looked up
+ * still leaves it untouched.
+ */
 TEST_F(submit_error, fails_with_errno)
 {
 	struct drm_dummy_accel_syncobj in = { 0 };
@@ -1515,11 +1538,14 @@ TEST_F(submit_error, fails_with_errno)
 	}
 	if (variant->out_sync)
 		submit_syncobj(variant->out_sync, self->sync, &job.out_syncobj);
+	else
+		job.out_syncobj.handle = self->out_sync;
 	((uint32_t *)self->in.map)[0] = 7;
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job));
 	EXPECT_EQ(variant->err, errno);
-	/* nothing ran, nothing went into the syncobj */
+	/* nothing ran, nothing went into either syncobj */
 	EXPECT_EQ(-EINVAL, accel_syncobj_wait_flags(self->fd, self->sync, 0, 0));
+	EXPECT_EQ(-EINVAL, accel_syncobj_wait_flags(self->fd, self->out_sync, 0, 0));
 	EXPECT_EQ(0, ((uint64_t *)self->out.map)[0]);
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, NULL));
 	EXPECT_EQ(EFAULT, errno);
@@ -1748,6 +1774,8 @@ TEST_F(accel, bo_ioctls_with_each_allocation_failing)
 	EXPECT_LT(0, create.failures);
 	EXPECT_EQ(0, create.wrong) TH_LOG("BO_CREATE failed with %s",
 					  strerror(-create.first_wrong));
+	/* SUBMIT allocates its job at least: the sweep reached it */
+	EXPECT_LT(0, submit.failures);
 	EXPECT_EQ(0, submit.wrong) TH_LOG("SUBMIT failed with %s",
 					  strerror(-submit.first_wrong));
 	EXPECT_EQ(0, accel_bo_free(self->fd, &bo));
@@ -1831,6 +1859,9 @@ TEST_F(accel, prime_two_files_share_a_buffer)
 	ASSERT_NE(0, handle) TH_LOG("PRIME_FD_TO_HANDLE: %s", strerror(errno));
 	EXPECT_EQ(handle, prime_import(other, dmabuf));
 	EXPECT_EQ(bo.handle, prime_import(self->fd, dmabuf));
+	/* a buffer of the device, not an import: it counts in both files */
+	EXPECT_EQ(8, accel_fdinfo_num(self->fd, "drm-memory-system", "KiB"));
+	EXPECT_EQ(8, accel_fdinfo_num(other, "drm-memory-system", "KiB"));
 
 	job.in_handle = handle;
 	ASSERT_EQ(0, accel_job_wait(other, &job, &result));
@@ -1997,9 +2028,23 @@ static int vgem_load(void)
 /* Unload vgem if it is a module (it may be built in): 0 or rmmod's status */
 static int vgem_unload(void)
 {
+	int i, ret = 0;
+
 	if (access("/sys/module/vgem/refcnt", F_OK))
 		return 0;
-	return accel_sh("rmmod vgem");
+	/*
+	 * A job's buffers, an import of vgem's among them, are released by
+	 * the scheduler's free_job after the job's fence signalled, and the
+	 * dma-buf's file from the delayed fput work after that: vgem may
+	 * stay held a moment after the test dropped all it had.
+	 */
+	for (i = 0; i < 50; i++) {
+		ret = syscall(SYS_delete_module, "vgem", O_NONBLOCK);
+		if (!ret || errno != EWOULDBLOCK)
+			break;
+		usleep(100000);
+	}
+	return ret ? -errno : 0;
 }
 
 /*
@@ -2233,6 +2278,147 @@ TEST_F(accel, implicit_sync_waits_for_vgem_fence)
 	EXPECT_EQ(1, accel_fence_status(self->fd, sync));
 	EXPECT_EQ(0, accel_gem_close(self->fd, handle));
 	EXPECT_EQ(0, munmap(m, 4096));
+	vgem_fenced_free(&v);
+}
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * SUBMIT's wait for an imported buffer's pending work is interruptible:
+ * a signal whose handler does not restart system calls ends it with
+ * EINTR, and the job is not submitted (its out-syncobj stays empty).
+ */
+TEST_F(accel, implicit_sync_wait_interrupted_by_signal)
+{
+	struct sigaction sa = { .sa_handler = on_sigusr1 }, old;
+	struct vgem_fenced v = { .card = -1, .dmabuf = -1 };
+	struct submit_thread st = { .fd = self->fd };
+	uint32_t handle, sync;
+	pthread_t thread;
+	int i;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	ASSERT_EQ(0, vgem_fenced_new(&v)) TH_LOG("vgem: %s", strerror(errno));
+	handle = prime_import(self->fd, v.dmabuf);
+	ASSERT_NE(0, handle);
+	sync = accel_syncobj_new(self->fd, 0);
+	ASSERT_NE(0, sync);
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, &old));
+	st.job = (struct drm_dummy_accel_submit){
+		.in_handle = handle, .count = 1, .op = DUMMY_ACCEL_OP_SUM,
+		.out_syncobj.handle = sync,
+	};
+	ASSERT_EQ(0, pthread_create(&thread, NULL, submit_thread, &st));
+	usleep(100000);
+	EXPECT_EQ(0, __atomic_load_n(&st.done, __ATOMIC_SEQ_CST));
+	/* a signal sent before the ioctl waits is followed by another */
+	for (i = 0; i < 100 && !__atomic_load_n(&st.done, __ATOMIC_SEQ_CST); i++) {
+		pthread_kill(thread, SIGUSR1);
+		usleep(20000);
+	}
+	ASSERT_EQ(1, __atomic_load_n(&st.done, __ATOMIC_SEQ_CST));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	EXPECT_EQ(EINTR, st.err) TH_LOG("SUBMIT: %s", strerror(st.err));
+	EXPECT_EQ(-EINVAL, accel_syncobj_wait_flags(self->fd, sync, 0, 0));
+	EXPECT_EQ(0, sigaction(SIGUSR1, &old, NULL));
+
+	ASSERT_EQ(0, vgem_fence_signal(&v));
+	EXPECT_EQ(0, accel_gem_close(self->fd, handle));
+	vgem_fenced_free(&v);
+}
+
+/*
+ * The child of the test below: on a file of its own, a job waiting for
+ * vgem's fence reads and writes the parent's buffer @dmabuf and signals
+ * the parent's syncobj @sync_fd; then it waits to be killed. Writes 1 to
+ * @ready once the job is submitted, 0 if it could not submit it.
+ */
+static void submit_and_wait_to_be_killed(const char *node, struct vgem_fenced *v,
+					 int dmabuf, int sync_fd, int ready)
+{
+	struct drm_syncobj_handle h = { .fd = sync_fd };
+	struct drm_dummy_accel_syncobj in = { 0 };
+	struct drm_dummy_accel_submit job = {
+		.count = 1, .op = DUMMY_ACCEL_OP_SUM, .out_offset = 8,
+		.in_syncobjs = (uintptr_t)&in, .in_syncobj_count = 1,
+	};
+	char ok = 0;
+	int fd;
+
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd >= 0 && !ioctl(fd, DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE, &h)) {
+		job.in_handle = prime_import(fd, dmabuf);
+		job.out_handle = job.in_handle;
+		job.out_syncobj.handle = h.handle;
+		in.handle = vgem_fence_syncobj(fd, v);
+		ok = job.in_handle && in.handle &&
+		     !ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job);
+	}
+	if (write(ready, &ok, 1) != 1 || !ok)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+/*
+ * A process killed with a job still waiting for a fence: its file's
+ * close waits a second at most, then cancels the job, whose fence
+ * signals -ESRCH; the job writes nothing, even once that fence signals.
+ */
+TEST_F(accel, killed_process_jobs_cancelled)
+{
+	struct drm_syncobj_handle h = { 0 };
+	struct vgem_fenced v = { .card = -1, .dmabuf = -1 };
+	struct accel_bo bo;
+	int dmabuf, ready[2], status;
+	double start;
+	char ok = 0;
+	pid_t pid;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	ASSERT_EQ(0, vgem_fenced_new(&v)) TH_LOG("vgem: %s", strerror(errno));
+	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &bo));
+	((uint32_t *)bo.map)[0] = 3;
+	dmabuf = prime_export(self->fd, bo.handle);
+	ASSERT_LE(0, dmabuf);
+	h.handle = accel_syncobj_new(self->fd, 0);
+	ASSERT_NE(0, h.handle);
+	ASSERT_EQ(0, ioctl(self->fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &h));
+	ASSERT_EQ(0, pipe(ready));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		submit_and_wait_to_be_killed(self->node, &v, dmabuf, h.fd, ready[1]);
+	ASSERT_EQ(1, read(ready[0], &ok, 1));
+	ASSERT_EQ(1, ok);
+	EXPECT_EQ(1, accel_syncobj_pending(self->fd, h.handle));
+	start = accel_now();
+	ASSERT_EQ(0, kill(pid, SIGKILL));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	/* its close waited a second at most for the job to reach its core */
+	EXPECT_GT(3.0, accel_now() - start);
+
+	EXPECT_EQ(0, accel_syncobj_wait(self->fd, h.handle, 0));
+	EXPECT_EQ(-ESRCH, accel_fence_status(self->fd, h.handle));
+	/* nor does it run once its dependency signals */
+	ASSERT_EQ(0, vgem_fence_signal(&v));
+	usleep(100000);
+	EXPECT_EQ(-ESRCH, accel_fence_status(self->fd, h.handle));
+	EXPECT_EQ(0, ((uint64_t *)bo.map)[1]);
+
+	close(ready[0]);
+	close(ready[1]);
+	close(h.fd);
+	close(dmabuf);
+	EXPECT_EQ(0, accel_syncobj_free(self->fd, h.handle));
+	EXPECT_EQ(0, accel_bo_free(self->fd, &bo));
 	vgem_fenced_free(&v);
 }
 

@@ -151,6 +151,7 @@ TEST_F(module, unbind_with_open_fd_then_bind)
 	struct drm_dummy_accel_get_param p = { .param = DUMMY_ACCEL_PARAM_NUM_CORES };
 	struct drm_dummy_accel_submit job = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
 	struct drm_dummy_accel_bo_create c = { .size = 4096 };
+	struct drm_dummy_accel_bo_info info = { 0 };
 	char pdev[64], path[128];
 	struct drm_version v = { 0 };
 	struct accel_bo bo;
@@ -178,6 +179,9 @@ TEST_F(module, unbind_with_open_fd_then_bind)
 	EXPECT_EQ(-1, ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p));
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(-1, ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_BO_CREATE, &c));
+	EXPECT_EQ(ENODEV, errno);
+	info.handle = bo.handle;
+	EXPECT_EQ(-1, ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_BO_INFO, &info));
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(-ENODEV, accel_gem_close(fd, bo.handle));
 	/* no new mapping; the one made before is the buffer's memory still */
