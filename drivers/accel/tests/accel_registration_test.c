@@ -103,6 +103,10 @@ static void accel_test_register_kdev(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, t->parent, kdev->parent);
 	KUNIT_EXPECT_TRUE(test, device_is_registered(kdev));
 	KUNIT_EXPECT_EQ(test, DRM_MINOR_ACCEL, dev->accel->type);
+	/* the values porting.rst gives driver authors */
+	KUNIT_EXPECT_EQ(test, 32, DRM_MINOR_ACCEL);
+	KUNIT_EXPECT_EQ(test, 261, ACCEL_MAJOR);
+	KUNIT_EXPECT_EQ(test, 256, ACCEL_MAX_MINORS);
 }
 
 static void accel_test_register_no_drm_minors(struct kunit *test)

@@ -309,7 +309,7 @@ static int dri_debugfs_dummy(void)
 
 TEST_F(accel, debugfs_name)
 {
-	char path[96], line[256];
+	char path[96], line[256], pdev[64], want[192];
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
@@ -318,7 +318,10 @@ TEST_F(accel, debugfs_name)
 	ASSERT_EQ(0, access("/sys/kernel/debug/accel", F_OK));
 	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/name", self->index);
 	ASSERT_EQ(0, accel_read_line(path, line, sizeof(line)));
-	EXPECT_EQ(0, strncmp(line, DUMMY_NAME " dev=" DUMMY_NAME ".", strlen(DUMMY_NAME) * 2 + 6));
+	/* the parent is the platform device, whose name is the unique one */
+	ASSERT_EQ(0, accel_platform_name(self->index, pdev, sizeof(pdev)));
+	snprintf(want, sizeof(want), DUMMY_NAME " dev=%s unique=%s", pdev, pdev);
+	EXPECT_STREQ(want, line);
 	/* and DRM's own debugfs knows nothing of it */
 	EXPECT_EQ(0, dri_debugfs_dummy());
 }
@@ -1844,7 +1847,7 @@ TEST_F(accel, prime_two_files_share_a_buffer)
 	uint32_t *m2, handle;
 	struct accel_bo bo;
 	uint64_t size;
-	int other, dmabuf;
+	int other, dmabuf, closed;
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
@@ -1859,6 +1862,12 @@ TEST_F(accel, prime_two_files_share_a_buffer)
 	ASSERT_NE(0, handle) TH_LOG("PRIME_FD_TO_HANDLE: %s", strerror(errno));
 	EXPECT_EQ(handle, prime_import(other, dmabuf));
 	EXPECT_EQ(bo.handle, prime_import(self->fd, dmabuf));
+	/* an fd that is not open */
+	closed = dup(dmabuf);
+	ASSERT_LE(0, closed);
+	close(closed);
+	EXPECT_EQ(0, prime_import(other, closed));
+	EXPECT_EQ(EBADF, errno);
 	/* a buffer of the device, not an import: it counts in both files */
 	EXPECT_EQ(8, accel_fdinfo_num(self->fd, "drm-memory-system", "KiB"));
 	EXPECT_EQ(8, accel_fdinfo_num(other, "drm-memory-system", "KiB"));
@@ -2230,6 +2239,26 @@ static void *submit_thread(void *arg)
 }
 
 /*
+ * Start @thread on a SUBMIT, on @fd, of a sum of @count elements of vgem
+ * buffer @v imported there, its out-syncobj a new one: the ioctl waits
+ * for vgem's fence. 0, or -1 if something could not be made.
+ */
+static int submit_on_fenced_vgem(int fd, struct vgem_fenced *v, uint32_t count,
+				 struct submit_thread *st, pthread_t *thread)
+{
+	uint32_t handle = prime_import(fd, v->dmabuf), sync = accel_syncobj_new(fd, 0);
+
+	if (!handle || !sync)
+		return -1;
+	st->fd = fd;
+	st->job = (struct drm_dummy_accel_submit){
+		.in_handle = handle, .count = count, .op = DUMMY_ACCEL_OP_SUM,
+		.out_syncobj.handle = sync,
+	};
+	return pthread_create(thread, NULL, submit_thread, st) ? -1 : 0;
+}
+
+/*
  * Implicit synchronisation with another driver: a vgem buffer with a
  * write fence of vgem's pending, imported into the device, is read by a
  * job only after vgem signals it; the ioctl waits for it (the buffer is
@@ -2253,15 +2282,9 @@ TEST_F(accel, implicit_sync_waits_for_vgem_fence)
 	ASSERT_EQ(0, ioctl(v.card, DRM_IOCTL_MODE_MAP_DUMB, &map));
 	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, v.card, map.offset);
 	ASSERT_TRUE(m != MAP_FAILED);
-	handle = prime_import(self->fd, v.dmabuf);
-	ASSERT_NE(0, handle);
-	sync = accel_syncobj_new(self->fd, 0);
-	ASSERT_NE(0, sync);
-	st.job = (struct drm_dummy_accel_submit){
-		.in_handle = handle, .count = 2, .op = DUMMY_ACCEL_OP_SUM,
-		.out_syncobj.handle = sync,
-	};
-	ASSERT_EQ(0, pthread_create(&thread, NULL, submit_thread, &st));
+	ASSERT_EQ(0, submit_on_fenced_vgem(self->fd, &v, 2, &st, &thread));
+	handle = st.job.in_handle;
+	sync = st.job.out_syncobj.handle;
 	usleep(200000);
 	EXPECT_EQ(0, __atomic_load_n(&st.done, __ATOMIC_SEQ_CST));
 	EXPECT_EQ(-EINVAL, accel_syncobj_wait_flags(self->fd, sync, 0, 0));
@@ -2303,16 +2326,10 @@ TEST_F(accel, implicit_sync_wait_interrupted_by_signal)
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
 	ASSERT_EQ(0, vgem_fenced_new(&v)) TH_LOG("vgem: %s", strerror(errno));
-	handle = prime_import(self->fd, v.dmabuf);
-	ASSERT_NE(0, handle);
-	sync = accel_syncobj_new(self->fd, 0);
-	ASSERT_NE(0, sync);
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, &old));
-	st.job = (struct drm_dummy_accel_submit){
-		.in_handle = handle, .count = 1, .op = DUMMY_ACCEL_OP_SUM,
-		.out_syncobj.handle = sync,
-	};
-	ASSERT_EQ(0, pthread_create(&thread, NULL, submit_thread, &st));
+	ASSERT_EQ(0, submit_on_fenced_vgem(self->fd, &v, 1, &st, &thread));
+	handle = st.job.in_handle;
+	sync = st.job.out_syncobj.handle;
 	usleep(100000);
 	EXPECT_EQ(0, __atomic_load_n(&st.done, __ATOMIC_SEQ_CST));
 	/* a signal sent before the ioctl waits is followed by another */
