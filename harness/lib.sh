@@ -420,16 +420,12 @@ SHADOW_BUILDS="uml-noaccel:um x86_64:x86_64 kunit-debug:um"
 # no .config yet from the composed tree (make series-check or make lint on
 # a cache no make check has filled): configured only, nothing built
 shadow_builds_configure() {
-	local k name args
+	local k name
 	for k in $SHADOW_BUILDS; do
 		name=${k%:*}
 		[ ! -f "$STATE/build-$name/.config" ] || continue
 		if [ "$name" = kunit-debug ]; then
-			read -r -a args <<<"$(builtin_kconfig_args)"
-			logged "configure kunit-debug" env -C "$TREE" python3 tools/testing/kunit/kunit.py \
-				config "${args[@]}" --kunitconfig=drivers/accel \
-				--kunitconfig=drivers/accel/tests/debug.kunitconfig \
-				--build_dir="$STATE/build-kunit-debug" --make_options CC="ccache gcc"
+			logged "configure kunit-debug" kunit_debug_py config
 		else
 			logged "configure $name" "$TOP/harness/build.sh" "$name" olddefconfig
 		fi
@@ -594,13 +590,20 @@ build_kselftests() {
 # The UML debug kernel, the build make check's debug KUnit run uses (the
 # same arguments: kunit.py keeps its configuration), and the kselftests.
 build_uml_debug_and_kselftests() {
-	local args
+	logged_progress "build kunit-debug" kunit_debug_py build --jobs="$JOBS"
+	build_kselftests
+}
+
+# kunit_debug_py CMD [ARGS...]: kunit.py CMD (config, build) of the UML
+# debug build, with the arguments make check's debug KUnit run gives it
+kunit_debug_py() {
+	local cmd=$1 args
+	shift
 	read -r -a args <<<"$(builtin_kconfig_args)"
 	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-	logged_progress "build kunit-debug" env -C "$TREE" python3 tools/testing/kunit/kunit.py build \
-		"${args[@]}" --kunitconfig=drivers/accel --kunitconfig=drivers/accel/tests/debug.kunitconfig \
-		--build_dir="$STATE/build-kunit-debug" --jobs="$JOBS" --make_options CC="ccache gcc"
-	build_kselftests
+	env -C "$TREE" python3 tools/testing/kunit/kunit.py "$cmd" "${args[@]}" \
+		--kunitconfig=drivers/accel --kunitconfig=drivers/accel/tests/debug.kunitconfig \
+		--build_dir="$STATE/build-kunit-debug" --make_options CC="ccache gcc" "$@"
 }
 
 # The UML kernel and its modules, and the kselftests.
