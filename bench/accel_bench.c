@@ -418,25 +418,45 @@ static s64 accel_bench_bo(struct accel_bench *b, void *arg, unsigned int iters)
 
 /* The numbers of jobs kept in flight: the first is the round trip */
 static const unsigned int accel_bench_depths[] = { 1, 4, ACCEL_BENCH_MAX_DEPTH };
+#define ACCEL_BENCH_DEPTHS	ARRAY_SIZE(accel_bench_depths)
+
+/* The floor's work item: queued, and its end waited for */
+struct accel_bench_hop {
+	struct work_struct work;
+	struct completion done;
+};
 
 /*
- * dummy_accel's one-element jobs, @depth of them in flight: job i runs on
- * core i % @cores and signals @syncobj[i % @depth], whose previous job
- * is waited for before, so that @depth jobs are always submitted and not
- * yet waited for. The handles are in the user page from byte 512.
+ * What the job figures share: dummy_accel's file @f, a buffer @bo of one
+ * element and a syncobj per job in flight; for the floor, an ordered
+ * workqueue per core (as dummy_accel's hardware queues are), @nwq of
+ * them, and a work item per job in flight. Job i runs on core i % @cores
+ * and signals slot i % depth, whose previous job is waited for before,
+ * so that depth jobs are always submitted and not yet waited for. The
+ * syncobj handles are in the user page from byte ACCEL_BENCH_HANDLES.
  */
-struct accel_bench_jobs {
+struct accel_bench_job_fig {
 	struct file *f;
 	u32 bo;
 	unsigned int cores;
-	unsigned int depth;
 	u32 syncobj[ACCEL_BENCH_MAX_DEPTH];
+	struct workqueue_struct *wq[ACCEL_BENCH_MAX_CORES];
+	unsigned int nwq;
+	struct accel_bench_hop hop[ACCEL_BENCH_MAX_DEPTH];
+	/* each figure's argument: the above, and how many jobs in flight */
+	struct accel_bench_depth {
+		struct accel_bench_job_fig *fig;
+		unsigned int depth;
+	} d[ACCEL_BENCH_DEPTHS];
+	/* BO_CREATE + GEM_CLOSE, then a job figure per depth, then the floors */
+	struct accel_bench_stat s[1 + 2 * ACCEL_BENCH_DEPTHS];
+	char names[2 * ACCEL_BENCH_DEPTHS][32];
 };
 
 #define ACCEL_BENCH_HANDLES	512
 
-/* SYNCOBJ_WAIT for all of @count syncobjs of @j from the @first */
-static long accel_bench_jobs_wait(struct accel_bench *b, struct accel_bench_jobs *j,
+/* SYNCOBJ_WAIT for all of @count syncobjs of @fig from the @first */
+static long accel_bench_jobs_wait(struct accel_bench *b, struct accel_bench_job_fig *fig,
 				  unsigned int first, unsigned int count)
 {
 	struct drm_syncobj_wait wait = {
@@ -446,142 +466,117 @@ static long accel_bench_jobs_wait(struct accel_bench *b, struct accel_bench_jobs
 		.flags = DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL,
 	};
 
-	return accel_bench_call(b, j->f, DRM_IOCTL_SYNCOBJ_WAIT, &wait, sizeof(wait));
+	return accel_bench_call(b, fig->f, DRM_IOCTL_SYNCOBJ_WAIT, &wait, sizeof(wait));
 }
 
 /* ns per job of @iters jobs, from SUBMIT to the signal of its out-syncobj */
 static s64 accel_bench_jobs(struct accel_bench *b, void *arg, unsigned int iters)
 {
-	struct accel_bench_jobs *j = arg;
+	const struct accel_bench_depth *d = arg;
+	struct accel_bench_job_fig *fig = d->fig;
 	struct drm_dummy_accel_submit job = {
-		.in_handle = j->bo, .count = 1, .op = DUMMY_ACCEL_OP_SUM,
+		.in_handle = fig->bo, .count = 1, .op = DUMMY_ACCEL_OP_SUM,
 	};
 	u64 start = ktime_get_ns();
 	unsigned int i, slot;
 	long ret = 0;
 
-	if (copy_to_user(b->user + ACCEL_BENCH_HANDLES, j->syncobj,
-			 j->depth * sizeof(u32)))
+	if (copy_to_user(b->user + ACCEL_BENCH_HANDLES, fig->syncobj,
+			 d->depth * sizeof(u32)))
 		return -EFAULT;
 	for (i = 0; i < iters && !ret; i++) {
-		slot = i % j->depth;
-		if (i >= j->depth)
-			ret = accel_bench_jobs_wait(b, j, slot, 1);
-		job.core = i % j->cores;
-		job.out_syncobj.handle = j->syncobj[slot];
+		slot = i % d->depth;
+		if (i >= d->depth)
+			ret = accel_bench_jobs_wait(b, fig, slot, 1);
+		job.core = i % fig->cores;
+		job.out_syncobj.handle = fig->syncobj[slot];
 		if (!ret)
-			ret = accel_bench_call(b, j->f, DRM_IOCTL_DUMMY_ACCEL_SUBMIT,
+			ret = accel_bench_call(b, fig->f, DRM_IOCTL_DUMMY_ACCEL_SUBMIT,
 					       &job, sizeof(job));
 	}
 	if (!ret)
-		ret = accel_bench_jobs_wait(b, j, 0, min(iters, j->depth));
+		ret = accel_bench_jobs_wait(b, fig, 0, min(iters, d->depth));
 	if (ret)
 		return ret;
 	return div_u64(ktime_get_ns() - start, iters);
 }
-
-/*
- * The floor of the job figures: the same hand-offs with no driver, a work
- * item queued to an ordered workqueue per core (as dummy_accel's hardware
- * queues are) and its end waited for, @depth of them in flight.
- */
-struct accel_bench_hop {
-	struct work_struct work;
-	struct completion done;
-};
-
-struct accel_bench_floor {
-	struct workqueue_struct *wq[ACCEL_BENCH_MAX_CORES];
-	unsigned int cores;
-	unsigned int depth;
-	struct accel_bench_hop *hop;
-};
 
 static void accel_bench_hop_work(struct work_struct *work)
 {
 	complete(&container_of(work, struct accel_bench_hop, work)->done);
 }
 
-/* ns per work item of @iters items, from queue_work() to their end */
+/*
+ * The floor of the job figures: the same hand-offs with no driver, ns per
+ * work item of @iters items from queue_work() to their end
+ */
 static s64 accel_bench_floor(struct accel_bench *b, void *arg, unsigned int iters)
 {
-	struct accel_bench_floor *fl = arg;
+	const struct accel_bench_depth *d = arg;
+	struct accel_bench_job_fig *fig = d->fig;
 	u64 start = ktime_get_ns();
 	unsigned int i, slot;
 
 	for (i = 0; i < iters; i++) {
-		slot = i % fl->depth;
-		if (i >= fl->depth)
-			wait_for_completion(&fl->hop[slot].done);
-		reinit_completion(&fl->hop[slot].done);
-		queue_work(fl->wq[i % fl->cores], &fl->hop[slot].work);
+		slot = i % d->depth;
+		if (i >= d->depth)
+			wait_for_completion(&fig->hop[slot].done);
+		reinit_completion(&fig->hop[slot].done);
+		queue_work(fig->wq[i % fig->cores], &fig->hop[slot].work);
 	}
-	for (i = 0; i < min(iters, fl->depth); i++)
-		wait_for_completion(&fl->hop[i].done);
+	for (i = 0; i < min(iters, d->depth); i++)
+		wait_for_completion(&fig->hop[i].done);
 	return div_u64(ktime_get_ns() - start, iters);
 }
 
-/* @fl's workqueues, one per core, and its work items: 0 or -ENOMEM */
-static int accel_bench_floor_init(struct accel_bench_floor *fl, unsigned int cores)
+/* The floor's workqueues, one per core, and its work items: 0 or -ENOMEM */
+static int accel_bench_floor_init(struct accel_bench_job_fig *fig)
 {
 	unsigned int i;
 
-	fl->hop = kcalloc(ACCEL_BENCH_MAX_DEPTH, sizeof(*fl->hop), GFP_KERNEL);
-	if (!fl->hop)
-		return -ENOMEM;
 	for (i = 0; i < ACCEL_BENCH_MAX_DEPTH; i++) {
-		INIT_WORK(&fl->hop[i].work, accel_bench_hop_work);
-		init_completion(&fl->hop[i].done);
+		INIT_WORK(&fig->hop[i].work, accel_bench_hop_work);
+		init_completion(&fig->hop[i].done);
 	}
-	for (fl->cores = 0; fl->cores < cores; fl->cores++) {
-		fl->wq[fl->cores] = alloc_ordered_workqueue("accel_bench%u", WQ_MEM_RECLAIM,
-							    fl->cores);
-		if (!fl->wq[fl->cores])
+	for (fig->nwq = 0; fig->nwq < fig->cores; fig->nwq++) {
+		fig->wq[fig->nwq] = alloc_ordered_workqueue("accel_bench%u", WQ_MEM_RECLAIM,
+							    fig->nwq);
+		if (!fig->wq[fig->nwq])
 			return -ENOMEM;
 	}
 	return 0;
 }
 
 /* Undoes accel_bench_floor_init(), also when it failed half-way */
-static void accel_bench_floor_fini(struct accel_bench_floor *fl)
+static void accel_bench_floor_fini(struct accel_bench_job_fig *fig)
 {
-	while (fl->cores)
-		destroy_workqueue(fl->wq[--fl->cores]);
-	kfree(fl->hop);
+	while (fig->nwq)
+		destroy_workqueue(fig->wq[--fig->nwq]);
 }
 
-/* The job figures' open file, buffer and syncobjs, and the floor */
-struct accel_bench_job_fig {
-	struct accel_bench_jobs jobs[ARRAY_SIZE(accel_bench_depths)];
-	struct accel_bench_floor floor[ARRAY_SIZE(accel_bench_depths)];
-	/* BO_CREATE + GEM_CLOSE, then a job figure and its floor per depth */
-	struct accel_bench_stat s[1 + 2 * ARRAY_SIZE(accel_bench_depths)];
-	char names[2 * ARRAY_SIZE(accel_bench_depths)][32];
-};
-
-/* The number of dummy_accel's cores of @f, at most ACCEL_BENCH_MAX_CORES */
-static long accel_bench_cores(struct accel_bench *b, struct file *f, unsigned int *cores)
+/* The number of dummy_accel's cores of @fig->f, at most ACCEL_BENCH_MAX_CORES */
+static long accel_bench_cores(struct accel_bench *b, struct accel_bench_job_fig *fig)
 {
 	struct drm_dummy_accel_get_param p = { .param = DUMMY_ACCEL_PARAM_NUM_CORES };
-	long ret = accel_bench_call(b, f, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p, sizeof(p));
+	long ret = accel_bench_call(b, fig->f, DRM_IOCTL_DUMMY_ACCEL_GET_PARAM, &p, sizeof(p));
 
-	*cores = clamp_t(u64, p.value, 1, ACCEL_BENCH_MAX_CORES);
+	fig->cores = clamp_t(u64, p.value, 1, ACCEL_BENCH_MAX_CORES);
 	return ret;
 }
 
-/* A buffer of one page and ACCEL_BENCH_MAX_DEPTH syncobjs on @j->f */
-static long accel_bench_jobs_init(struct accel_bench *b, struct accel_bench_jobs *j)
+/* A buffer of one page and ACCEL_BENCH_MAX_DEPTH syncobjs on @fig->f */
+static long accel_bench_jobs_init(struct accel_bench *b, struct accel_bench_job_fig *fig)
 {
 	struct drm_dummy_accel_bo_create bo = { .size = PAGE_SIZE };
 	struct drm_syncobj_create sync = { 0 };
 	unsigned int i;
 	long ret;
 
-	ret = accel_bench_call(b, j->f, DRM_IOCTL_DUMMY_ACCEL_BO_CREATE, &bo, sizeof(bo));
-	j->bo = bo.handle;
+	ret = accel_bench_call(b, fig->f, DRM_IOCTL_DUMMY_ACCEL_BO_CREATE, &bo, sizeof(bo));
+	fig->bo = bo.handle;
 	for (i = 0; !ret && i < ACCEL_BENCH_MAX_DEPTH; i++) {
-		ret = accel_bench_call(b, j->f, DRM_IOCTL_SYNCOBJ_CREATE, &sync, sizeof(sync));
-		j->syncobj[i] = sync.handle;
+		ret = accel_bench_call(b, fig->f, DRM_IOCTL_SYNCOBJ_CREATE, &sync, sizeof(sync));
+		fig->syncobj[i] = sync.handle;
 	}
 	return ret;
 }
@@ -589,14 +584,14 @@ static long accel_bench_jobs_init(struct accel_bench *b, struct accel_bench_jobs
 /* @fig's figures, each in rounds, then their table and ratios */
 static int accel_bench_job_rounds(struct accel_bench *b, struct accel_bench_job_fig *fig)
 {
-	unsigned int i, n = ARRAY_SIZE(accel_bench_depths);
+	unsigned int i, n = ACCEL_BENCH_DEPTHS;
 	char ratio[32];
 	int ret;
 
 	ret = accel_bench_rounds(b, fig->s, ARRAY_SIZE(fig->s));
 	if (ret)
 		return ret;
-	pr_info("dummy_accel (ns per pair of ioctls, per job; %u cores)\n", fig->jobs[0].cores);
+	pr_info("dummy_accel (ns per pair of ioctls, per job; %u cores)\n", fig->cores);
 	for (i = 0; i < ARRAY_SIZE(fig->s); i++)
 		accel_bench_print(&fig->s[i]);
 	for (i = 0; i < n; i++) {
@@ -606,41 +601,29 @@ static int accel_bench_job_rounds(struct accel_bench *b, struct accel_bench_job_
 	return 0;
 }
 
-/* Sets up @fig's figures on the open file @f: 0 or an error */
-static int accel_bench_job_setup(struct accel_bench *b, struct accel_bench_job_fig *fig,
-				 struct file *f)
+/* @fig's figures: a name, a run function and an argument each */
+static void accel_bench_job_stats(struct accel_bench_job_fig *fig)
 {
-	unsigned int i, n = ARRAY_SIZE(accel_bench_depths), cores;
-	struct accel_bench_stat *s;
-	int ret;
+	unsigned int i, n = ACCEL_BENCH_DEPTHS;
 
-	fig->jobs[0].f = f;
-	ret = accel_bench_cores(b, f, &cores);
-	if (!ret)
-		ret = accel_bench_jobs_init(b, &fig->jobs[0]);
-	fig->jobs[0].cores = cores;
 	fig->s[0] = (struct accel_bench_stat){ .name = "BO_CREATE + GEM_CLOSE, 1 page",
-					       .run = accel_bench_bo, .arg = f };
-	for (i = 0; !ret && i < n; i++) {
-		if (i)
-			fig->jobs[i] = fig->jobs[0];
-		fig->jobs[i].depth = accel_bench_depths[i];
-		fig->floor[i].depth = accel_bench_depths[i];
-		ret = accel_bench_floor_init(&fig->floor[i], cores);
-		s = &fig->s[1 + i];
+					       .run = accel_bench_bo, .arg = fig->f };
+	for (i = 0; i < n; i++) {
+		fig->d[i].fig = fig;
+		fig->d[i].depth = accel_bench_depths[i];
 		snprintf(fig->names[i], sizeof(fig->names[i]), "jobs, %u in flight",
 			 accel_bench_depths[i]);
-		*s = (struct accel_bench_stat){ .name = fig->names[i],
-						.run = accel_bench_jobs, .arg = &fig->jobs[i] };
-		s = &fig->s[1 + n + i];
+		fig->s[1 + i] = (struct accel_bench_stat){ .name = fig->names[i],
+							   .run = accel_bench_jobs,
+							   .arg = &fig->d[i] };
 		snprintf(fig->names[n + i], sizeof(fig->names[n + i]),
 			 "queue_work floor, %u in flight", accel_bench_depths[i]);
-		*s = (struct accel_bench_stat){ .name = fig->names[n + i],
-						.run = accel_bench_floor, .arg = &fig->floor[i] };
+		fig->s[1 + n + i] = (struct accel_bench_stat){ .name = fig->names[n + i],
+							       .run = accel_bench_floor,
+							       .arg = &fig->d[i] };
 	}
 	for (i = 0; i < ARRAY_SIZE(fig->s); i++)
 		fig->s[i].iters = ioctl_iters / 10;
-	return ret;
 }
 
 /*
@@ -653,7 +636,6 @@ static int accel_bench_fig_job(struct accel_bench *b)
 {
 	struct accel_bench_job_fig *fig;
 	struct file *f;
-	unsigned int i;
 	int ret;
 
 	f = accel_bench_open_node(b, ACCEL_BENCH_NODE);
@@ -669,11 +651,17 @@ static int accel_bench_fig_job(struct accel_bench *b)
 		ret = -ENOMEM;
 		goto out_put_file;
 	}
-	ret = accel_bench_job_setup(b, fig, f);
+	fig->f = f;
+	ret = accel_bench_cores(b, fig);
 	if (!ret)
+		ret = accel_bench_jobs_init(b, fig);
+	if (!ret)
+		ret = accel_bench_floor_init(fig);
+	if (!ret) {
+		accel_bench_job_stats(fig);
 		ret = accel_bench_job_rounds(b, fig);
-	for (i = 0; i < ARRAY_SIZE(accel_bench_depths); i++)
-		accel_bench_floor_fini(&fig->floor[i]);
+	}
+	accel_bench_floor_fini(fig);
 	kfree(fig);
 out_put_file:
 	/* the file's release frees the buffer and the syncobjs */
