@@ -139,4 +139,23 @@ grep -qE 'CC \[M\]  drivers/(gpu/drm/\.\./\.\./)?accel/drm_accel\.o' "$D/make-bu
 	echo "drivers/accel/drm_accel.c was not compiled into drm.ko" >>"$D/w1-new.txt"
 tally_empty "W=1${sparse:+ and sparse}: drm.ko (the accel core in it) and dummy_accel.ko build, no warning the base's drm.ko lacks" \
 	"$D/w1-new.txt" "$built objects"
+# What a distribution ships: with KUnit off (Debian's config),
+# dummy_accel.ko has no test code and exports nothing. With KUnit on (the
+# UML build of phase 4), each of its exports is in the
+# EXPORTED_FOR_KUNIT_TESTING namespace, for its suite alone.
+if [ "$mode" = debian ]; then
+	{
+		grep -qx '# CONFIG_KUNIT is not set' "$O/.config" || echo "KUnit is on in Debian's config"
+		nm "$O/drivers/accel/dummy/dummy_accel.ko" | grep -iE '__ksymtab|kunit|_test' || :
+		symvers=$STATE/build-uml/Module.symvers
+		if [ -f "$symvers" ]; then
+			awk '$3 == "drivers/accel/dummy/dummy_accel" && $5 != "EXPORTED_FOR_KUNIT_TESTING"' "$symvers"
+			grep -q 'drivers/accel/dummy/dummy_accel' "$symvers" || echo "the UML build exports nothing of dummy_accel"
+		else
+			echo "no $symvers (the UML build of make check's phase 4)"
+		fi
+	} >"$D/test-code.txt"
+	tally_empty "dummy_accel.ko: no test code or export without KUnit; with it, exports only in EXPORTED_FOR_KUNIT_TESTING" \
+		"$D/test-code.txt"
+fi
 say "      $mode build took $((SECONDS - t))s"

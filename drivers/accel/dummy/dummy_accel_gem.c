@@ -51,7 +51,6 @@ int dummy_accel_bo_info_ioctl(struct drm_device *drm, void *data,
 {
 	struct drm_dummy_accel_bo_info *args = data;
 	struct drm_gem_object *obj;
-	int ret;
 
 	if (args->flags)
 		return -EINVAL;
@@ -61,21 +60,19 @@ int dummy_accel_bo_info_ioctl(struct drm_device *drm, void *data,
 		return -ENOENT;
 
 	/*
-	 * A buffer imported from another device is mapped through its
-	 * dma-buf, whose exporter knows how: offset 0. (6.1's GEM mmap
-	 * warns when an exporter's mmap leaves the mapping expandable, as
-	 * udmabuf's does.)
+	 * BO_CREATE gave a buffer of this device its offset. One imported
+	 * from another device is mapped through its dma-buf, whose
+	 * exporter knows how: offset 0. (6.1's GEM mmap warns when an
+	 * exporter's mmap leaves the mapping expandable, as udmabuf's
+	 * does.) Nothing is allocated here.
 	 */
-	ret = 0;
 	args->size = obj->size;
 	args->offset = 0;
-	if (!obj->import_attach) {
-		ret = drm_gem_create_mmap_offset(obj);
+	if (!obj->import_attach)
 		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
-	}
 
 	drm_gem_object_put(obj);
-	return ret;
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(dummy_accel_bo_info_ioctl);
 

@@ -12,6 +12,7 @@
 #include <linux/kref.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/pci.h>
 #include <linux/seq_file.h>
 
 #include <drm/drm_accel.h>
@@ -109,6 +110,19 @@ static void accel_test_open_excl(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EBUSY,
 			PTR_ERR(accel_test_open(test, dev->accel->index, O_RDWR | O_EXCL)));
 	KUNIT_EXPECT_EQ(test, 0, atomic_read(&dev->open_count));
+}
+
+/*
+ * An accel file has unsigned offsets, as every DRM file: GEM mmap()
+ * offsets of a 64-bit kernel start at 4 GiB and may pass 2^63.
+ */
+static void accel_test_open_unsigned_offset(struct kunit *test)
+{
+	struct drm_device *dev = accel_test_dev_register(test);
+	struct file *f = accel_test_open(test, dev->accel->index, O_RDWR);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	KUNIT_EXPECT_TRUE(test, f->f_mode & FMODE_UNSIGNED_OFFSET);
 }
 
 static void accel_test_unplug_with_open_file(struct kunit *test)
@@ -382,6 +396,42 @@ static void accel_test_fdinfo_keys(struct kunit *test)
 }
 
 /*
+ * A device on PCI is named in drm-pdev, after drm-client-id
+ * (Documentation/gpu/drm-usage-stats.rst). Any PCI device of the machine
+ * serves as the accel device's parent; a machine without one (UML) skips.
+ */
+static void accel_test_fdinfo_pdev_on_pci(struct kunit *test)
+{
+	struct accel_test *t = test->priv;
+	struct device *root = t->parent;
+	char buf[256], want[256];
+	struct drm_device *dev;
+	struct pci_dev *pdev;
+	struct drm_file *file;
+	struct file *f;
+
+	pdev = pci_get_device(PCI_ANY_ID, PCI_ANY_ID, NULL);
+	if (!pdev)
+		kunit_skip(test, "no PCI device on this machine");
+	/* the drm_device takes its own reference on its parent */
+	t->parent = &pdev->dev;
+	dev = accel_test_dev_alloc(test, &accel_test_fdinfo_driver);
+	t->parent = root;
+	pci_dev_put(pdev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(dev, 0));
+	f = accel_test_open(test, dev->accel->index, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	file = f->private_data;
+
+	accel_test_fdinfo(f, buf, sizeof(buf));
+	snprintf(want, sizeof(want),
+		 "drm-driver:\taccel_kunit_fdinfo\ndrm-client-id:\t%llu\ndrm-pdev:\t%s\ndrm-engine-test:\t%llu ns\n",
+		 file->client_id, pci_name(to_pci_dev(dev->dev)), file->client_id);
+	KUNIT_EXPECT_STREQ(test, want, buf);
+}
+
+/*
  * Once the device is unplugged, a file still open shows no usage
  * statistics, as in later kernels: the driver's hook may read device
  * state that unbind took away, and the device has no more usage to show.
@@ -409,6 +459,7 @@ static struct kunit_case accel_file_cases[] = {
 	KUNIT_CASE(accel_test_open_unregistered_minor),
 	KUNIT_CASE(accel_test_open_unplugged),
 	KUNIT_CASE(accel_test_open_excl),
+	KUNIT_CASE(accel_test_open_unsigned_offset),
 	KUNIT_CASE(accel_test_unplug_with_open_file),
 	KUNIT_CASE(accel_test_drm_open_refuses_accel_node),
 	KUNIT_CASE(accel_test_accel_open_refuses_drm_node),
@@ -417,6 +468,7 @@ static struct kunit_case accel_file_cases[] = {
 	KUNIT_CASE(accel_test_mmap_without_gem),
 	KUNIT_CASE(accel_test_mapping_zapped_for_every_file),
 	KUNIT_CASE(accel_test_fdinfo_keys),
+	KUNIT_CASE(accel_test_fdinfo_pdev_on_pci),
 	KUNIT_CASE(accel_test_fdinfo_unplugged),
 	{}
 };

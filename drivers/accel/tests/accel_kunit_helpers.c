@@ -11,6 +11,7 @@
 #include <linux/device.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/kmsg_dump.h>
 #include <linux/kthread.h>
 #include <linux/mman.h>
 #include <linux/module.h>
@@ -332,9 +333,12 @@ struct file *accel_test_open_node(struct vfsmount *mnt,
 	return accel_test_open_devt(mnt, name, MKDEV(ACCEL_MAJOR, index), flags);
 }
 
-/* The same, closed by accel_test_exit() unless the test closes it. */
-struct file *accel_test_open(struct kunit *test, unsigned int index,
-			     int flags)
+/*
+ * Open char device @devt through node @name of the test's ramfs, closed
+ * by accel_test_exit() unless the test closes it.
+ */
+struct file *accel_test_open_devt_kept(struct kunit *test, const char *name,
+				       dev_t devt, int flags)
 {
 	struct accel_test *t = test->priv;
 	struct file *f;
@@ -343,10 +347,20 @@ struct file *accel_test_open(struct kunit *test, unsigned int index,
 		KUNIT_FAIL(test, "more than %d files open", ACCEL_TEST_MAX_FILES);
 		return ERR_PTR(-EMFILE);
 	}
-	f = accel_test_open_node(t->mnt, index, flags);
+	f = accel_test_open_devt(t->mnt, name, devt, flags);
 	if (!IS_ERR(f))
 		t->files[t->nfiles++] = f;
 	return f;
+}
+
+/* accel_test_open_node(), closed by accel_test_exit() unless the test does */
+struct file *accel_test_open(struct kunit *test, unsigned int index,
+			     int flags)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "accel%u", index);
+	return accel_test_open_devt_kept(test, name, MKDEV(ACCEL_MAJOR, index), flags);
 }
 
 /* Close @f now and wait for its release to finish. */
@@ -424,6 +438,31 @@ long accel_test_ioctl_zeroed(struct kunit *test, struct file *f,
 
 	KUNIT_ASSERT_EQ(test, 0UL, clear_user((void __user *)t->user_page, PAGE_SIZE));
 	return f->f_op->unlocked_ioctl(f, cmd, t->user_page);
+}
+
+/*
+ * The lines of the kernel log that contain @text; in *@errors those of
+ * them logged at error level (KERN_ERR).
+ */
+unsigned int accel_test_log_lines(const char *text, unsigned int *errors)
+{
+	struct kmsg_dump_iter iter;
+	unsigned int n = 0;
+	char line[512];
+	size_t len;
+
+	*errors = 0;
+	kmsg_dump_rewind(&iter);
+	while (kmsg_dump_get_line(&iter, true, line, sizeof(line) - 1, &len)) {
+		line[len] = '\0';
+		if (!strstr(line, text))
+			continue;
+		n++;
+		/* the syslog prefix: <facility * 8 + level> */
+		if (line[0] == '<' && line[1] && line[2] == '>' && line[1] - '0' == LOGLEVEL_ERR)
+			(*errors)++;
+	}
+	return n;
 }
 
 MODULE_DESCRIPTION("KUnit tests of the accel core");

@@ -72,6 +72,8 @@ int accel_test_class_devices(struct drm_device *dev);
 
 struct file *accel_test_open_node(struct vfsmount *mnt, unsigned int index,
 				  int flags);
+struct file *accel_test_open_devt_kept(struct kunit *test, const char *name,
+				       dev_t devt, int flags);
 struct file *accel_test_open(struct kunit *test, unsigned int index,
 			     int flags);
 void accel_test_close(struct kunit *test, struct file *f);
@@ -81,5 +83,6 @@ long accel_test_ioctl(struct file *f, unsigned int cmd);
 int accel_test_attach_mm(struct kunit *test);
 long accel_test_ioctl_zeroed(struct kunit *test, struct file *f,
 			     unsigned int cmd);
+unsigned int accel_test_log_lines(const char *text, unsigned int *errors);
 
 #endif /* _ACCEL_KUNIT_HELPERS_H_ */

@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 #include <linux/debugfs.h>
 #include <linux/device.h>
+#include <linux/random.h>
 #include <linux/string.h>
 
 #include <drm/drm_accel.h>
@@ -139,13 +140,33 @@ static void accel_test_unregister_removes_kdev(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, device_is_registered(dev->accel->kdev));
 }
 
+/*
+ * A refused device is told in one error line of the kernel log that
+ * names its driver (Documentation/accel/porting.rst): @drv's name is
+ * made unique to the case so that its lines can be counted.
+ */
+static void accel_test_expect_refused(struct kunit *test, struct drm_driver *drv)
+{
+	unsigned int before, after, errors_before, errors_after;
+	char *name = kunit_kzalloc(test, 32, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, name);
+	snprintf(name, 32, "accel_refused_%08x", get_random_u32());
+	drv->name = name;
+	before = accel_test_log_lines(name, &errors_before);
+	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+	after = accel_test_log_lines(name, &errors_after);
+	KUNIT_EXPECT_EQ_MSG(test, 1U, after - before, "log lines naming %s", name);
+	KUNIT_EXPECT_EQ_MSG(test, 1U, errors_after - errors_before, "errors naming %s", name);
+}
+
 static void accel_test_dev_alloc_rejects_feature(struct kunit *test)
 {
 	const struct accel_test_feature *f = test->param_value;
 	struct drm_driver *drv = accel_test_driver_copy(test, &accel_test_driver);
 
 	drv->driver_features |= f->feature;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+	accel_test_expect_refused(test, drv);
 }
 
 /*
@@ -162,9 +183,9 @@ static void accel_test_dev_alloc_rejects_drm_fops(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 0, drm_dev_register(gpu, 0));
 
 	drv->fops = &accel_test_drm_fops;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+	accel_test_expect_refused(test, drv);
 	drv->fops = NULL;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+	accel_test_expect_refused(test, drv);
 }
 
 /* and the reverse: a GPU's node must not open an accel minor */
@@ -173,7 +194,7 @@ static void accel_test_dev_alloc_rejects_gpu_with_accel_fops(struct kunit *test)
 	struct drm_driver *drv = accel_test_driver_copy(test, &accel_test_gpu_driver);
 
 	drv->fops = &accel_test_fops;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+	accel_test_expect_refused(test, drv);
 }
 
 /*
@@ -200,10 +221,10 @@ static void accel_test_dev_alloc_rejects_no_identity(struct kunit *test)
 	struct drm_driver *drv = accel_test_driver_copy(test, &accel_test_driver);
 
 	drv->date = NULL;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+	accel_test_expect_refused(test, drv);
 	*drv = accel_test_driver;
 	drv->desc = NULL;
-	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));
+	accel_test_expect_refused(test, drv);
 	*drv = accel_test_driver;
 	drv->name = NULL;
 	KUNIT_EXPECT_EQ(test, -EINVAL, PTR_ERR_OR_ZERO(accel_test_dev_alloc(test, drv)));

@@ -161,8 +161,8 @@ struct drm_dummy_accel_bo_create {
  * device or driver gets @offset 0 and is mapped through its dma-buf fd.
  *
  * Fails with -EINVAL for non-zero @flags; with -ENOENT for a handle the
- * file does not have; with -ENOMEM when memory runs out; with -ENODEV
- * once the device is unplugged.
+ * file does not have; with -ENODEV once the device is unplugged. It
+ * allocates nothing, so it does not fail for lack of memory.
  */
 struct drm_dummy_accel_bo_info {
 	/** @handle: [in] GEM handle of the buffer */

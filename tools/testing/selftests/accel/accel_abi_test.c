@@ -1048,6 +1048,29 @@ static long long get_cap(int fd, uint64_t cap)
 }
 
 /*
+ * GET_CAP on an accel file answers the caps of a render-only device:
+ * PRIME both ways (dummy_accel has both callbacks), monotonic
+ * timestamps; the display caps of a KMS driver fail with EOPNOTSUPP.
+ */
+TEST_F(accel, get_cap_prime_yes_display_no)
+{
+	static const uint64_t display[] = {
+		DRM_CAP_DUMB_BUFFER, DRM_CAP_VBLANK_HIGH_CRTC, DRM_CAP_DUMB_PREFERRED_DEPTH,
+		DRM_CAP_DUMB_PREFER_SHADOW, DRM_CAP_ASYNC_PAGE_FLIP, DRM_CAP_CURSOR_WIDTH,
+		DRM_CAP_ADDFB2_MODIFIERS, DRM_CAP_PAGE_FLIP_TARGET, DRM_CAP_CRTC_IN_VBLANK_EVENT,
+	};
+	unsigned int i;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	EXPECT_EQ(DRM_PRIME_CAP_IMPORT | DRM_PRIME_CAP_EXPORT, get_cap(self->fd, DRM_CAP_PRIME));
+	EXPECT_EQ(1, get_cap(self->fd, DRM_CAP_TIMESTAMP_MONOTONIC));
+	for (i = 0; i < ARRAY_SIZE(display); i++)
+		EXPECT_EQ(-EOPNOTSUPP, get_cap(self->fd, display[i]))
+			TH_LOG("cap %llu", (unsigned long long)display[i]);
+}
+
+/*
  * A job's fence goes into its out-syncobj: SYNCOBJ_WAIT returns once the
  * result is written; exported as a sync_file the fence polls readable,
  * signalled without error, and names the driver. GET_CAP says syncobjs
@@ -1710,12 +1733,20 @@ static int step_submit(int fd, uint32_t arg)
 	return ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_SUBMIT, &job) ? -errno : 0;
 }
 
+static int step_bo_info(int fd, uint32_t arg)
+{
+	struct drm_dummy_accel_bo_info info = { .handle = arg };
+
+	return ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_BO_INFO, &info) ? -errno : 0;
+}
+
 struct sweep {
 	int failures;	/* runs that failed as they should */
 	int wrong;	/* runs that failed with another error */
 	int first_wrong;
 	int swallowed;	/* runs that reached the failure and worked */
 	int allocations;
+	int last;	/* the run that did not reach the failure: 0 or -errno */
 };
 
 /*
@@ -1735,6 +1766,7 @@ static void sweep_allocations(int fd, int (*step)(int fd, uint32_t arg),
 			break;
 		ret = step(fd, arg);
 		left = accel_fail_nth_disarm(fail);
+		s->last = ret;
 		if (left)
 			break;
 		if (!ret)
@@ -1752,12 +1784,13 @@ static void sweep_allocations(int fd, int (*step)(int fd, uint32_t arg),
  * fails with ENOMEM, as drm-uapi.rst asks for "simply running out of
  * kernel/system memory", or carries on without what it could not have
  * (kmemleak falls back to its pool, say). No handle is left behind: the
- * next buffer gets handle 1 again.
+ * next buffer gets handle 1 again. BO_INFO allocates nothing, so memory
+ * running out cannot fail it (uapi.rst).
  */
 TEST_F(accel, bo_ioctls_with_each_allocation_failing)
 {
 	char ignore_gfp_wait[8], verbose[16];
-	struct sweep create = { 0 }, submit = { 0 };
+	struct sweep create = { 0 }, submit = { 0 }, info = { 0 };
 	struct accel_bo bo;
 
 	if (self->fd < 0)
@@ -1775,6 +1808,7 @@ TEST_F(accel, bo_ioctls_with_each_allocation_failing)
 	if (accel_write_str(ACCEL_FAILSLAB "verbose", "0") == 0) {
 		sweep_allocations(self->fd, step_bo_create, 0, &create);
 		sweep_allocations(self->fd, step_submit, bo.handle, &submit);
+		sweep_allocations(self->fd, step_bo_info, bo.handle, &info);
 	}
 	ASSERT_EQ(0, accel_failslab_restore(ignore_gfp_wait, verbose));
 
@@ -1782,6 +1816,8 @@ TEST_F(accel, bo_ioctls_with_each_allocation_failing)
 	       create.allocations, create.failures, create.swallowed);
 	TH_LOG("SUBMIT: %d allocations, %d failed it, %d swallowed",
 	       submit.allocations, submit.failures, submit.swallowed);
+	EXPECT_EQ(0, info.allocations);
+	EXPECT_EQ(0, info.last) TH_LOG("BO_INFO failed with %s", strerror(-info.last));
 	EXPECT_LT(0, create.failures);
 	EXPECT_EQ(0, create.wrong) TH_LOG("BO_CREATE failed with %s",
 					  strerror(-create.first_wrong));
