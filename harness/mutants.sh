@@ -11,7 +11,8 @@
 # For each, the patch is applied to the composed tree, the layers run in
 # order until one has a failed result (kunit: the KUnit suites, main
 # configuration; boot: the kselftests in the booted UML kernel, any "not
-# ok" or a kernel report), and the tree is put back. Prints a table:
+# ok" or a kernel report, stopping at the first program that fails), and
+# the tree is put back. Prints a table:
 # mutant, caught by, time; exits non-zero if a mutant survived. The layers:
 # kunit (main configuration, UML), kunit-debug (the debug configuration,
 # the only one with dummy_accel's own suite), kunit-x86_64 (x86_64 under
@@ -94,10 +95,12 @@ layer_boot() {
 	fi
 	rm -f "$outf"
 	BOOT_OUTCOME=$outf BOOT_TIMEOUT=$([ "${2:-um}" = um ] && echo 480 || echo 900) \
-		"$(boot_script "${2:-um}")" "$TOP/harness/guest/kselftests.sh" >"$log" 2>&1 || :
+		"$(boot_script "${2:-um}")" "$TOP/harness/guest/kselftests.sh" --first-failure \
+		>"$log" 2>&1 || :
 	tr -d '\r' <"$log" | sed -n 's/^not ok [0-9]* *//p'
-	# the x86_64 guest must have run the 32-bit build too
-	[ "${2:-um}" = um ] || grep -q '^@@ksft-dir /kselftest32' "$log" ||
+	# the x86_64 guest must have run the 32-bit build too (unless a
+	# 64-bit program failed first)
+	[ "${2:-um}" = um ] || grep -q '^@@ksft-dir /kselftest32\|^# --first-failure' "$log" ||
 		echo "no 32-bit kselftests ran"
 	out=$(cat "$outf" 2>/dev/null || echo died)
 	case $out in

@@ -13,12 +13,14 @@
 # accel0 on), and the KTAP it wrote to the kernel log is printed between
 # "@@kunit-begin@@" and "@@kunit-end@@" for the host's kunit.py parse;
 # with --kunit-only, only that. With --no-m32, the 64-bit build only.
-# Exit non-zero if any failed.
+# With --first-failure, nothing more runs after a program that failed
+# (make mutants: one failure is the answer). Exit non-zero if any failed.
 rc=0
 kmemleak=/sys/kernel/debug/kmemleak
-kunit= ksft=1 m32=1
+kunit= ksft=1 m32=1 first=
 while :; do
 	case $1 in
+	--first-failure) first=1 ;;
 	--kunit) kunit=1 ;;
 	--kunit-only) kunit=1 ksft= ;;
 	--no-m32) m32= ;;
@@ -52,6 +54,10 @@ run_dir() {
 		fi
 		[ $st -eq 0 ] || rc=1
 		echo "=== $t: $(( $(date +%s) - start ))s"
+		if [ -n "$first" ] && [ $rc -ne 0 ]; then
+			echo "# --first-failure: $t failed, the rest is not run"
+			return
+		fi
 	done
 	if [ -w $kmemleak ]; then
 		# kmemleak reports objects older than 5 s only, and an object on the
@@ -89,6 +95,7 @@ run_kunit() {
 
 if [ -n "$ksft" ]; then
 	run_dir /kselftest
+	[ -n "$first" ] && [ $rc -ne 0 ] && exit $rc
 	if [ -n "$m32" ] && [ -d /kselftest32 ]; then
 		echo "@@ksft-dir /kselftest32"
 		run_dir /kselftest32

@@ -874,22 +874,16 @@ TEST_F(module, mapping_holds_file_and_module)
 }
 
 /*
- * Export a buffer of a new file on accel node @index as a dma-buf in a
- * child process, which sends it over @sock and exits with every other
- * file closed.
+ * In a child process: export a buffer of a new file on accel node @index
+ * as a dma-buf, write its fd number to @out, wait until @in says the
+ * parent took it (pidfd_getfd()), and exit with every file closed.
  */
-static void child_exports_dmabuf(int index, int sock)
+static void child_exports_dmabuf(int index, int out, int in)
 {
 	struct drm_prime_handle exp = { .flags = DRM_CLOEXEC | DRM_RDWR };
-	char byte = 0, cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	struct accel_bo bo;
 	int fd = accel_open_index(index);
+	char go;
 
 	if (fd < 0 || accel_bo_new(fd, 4096, &bo))
 		_exit(1);
@@ -899,58 +893,44 @@ static void child_exports_dmabuf(int index, int sock)
 		_exit(2);
 	munmap(bo.map, bo.size);
 	close(fd);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &exp.fd, sizeof(int));
-	_exit(sendmsg(sock, &msg, 0) == 1 ? 0 : 3);
-}
-
-/* Receive an fd sent with SCM_RIGHTS on @sock: the fd or -1 */
-static int recv_fd(int sock)
-{
-	char byte, cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
+	if (write(out, &exp.fd, sizeof(exp.fd)) != sizeof(exp.fd) || read(in, &go, 1) != 1)
+		_exit(3);
+	_exit(0);
 }
 
 /*
  * A dma-buf exported in another process holds the module: the exporter
- * has exited with its file closed, the dma-buf it sent here keeps the
- * buffer's data and refuses rmmod until it is closed.
+ * has exited with its file closed, the dma-buf taken from it
+ * (pidfd_getfd(), no UNIX socket needed) keeps the buffer's data and
+ * refuses rmmod until it is closed.
  */
 TEST_F(module, dmabuf_of_exited_process_holds_module)
 {
-	int sv[2], status, dmabuf;
+	int to_parent[2], to_child[2], status, theirs = -1, pidfd, dmabuf;
 	uint32_t *m;
 	pid_t pid;
 
 	if (self->why)
 		SKIP(return, "%s", self->why);
-	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
+	ASSERT_EQ(0, pipe(to_parent));
+	ASSERT_EQ(0, pipe(to_child));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid)
-		child_exports_dmabuf(accel_find_dummy(), sv[1]);
-	dmabuf = recv_fd(sv[0]);
+		child_exports_dmabuf(accel_find_dummy(), to_parent[1], to_child[0]);
+	ASSERT_EQ(sizeof(theirs), read(to_parent[0], &theirs, sizeof(theirs)));
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	ASSERT_LE(0, pidfd);
+	dmabuf = syscall(SYS_pidfd_getfd, pidfd, theirs, 0);
+	close(pidfd);
+	ASSERT_EQ(1, write(to_child[1], "g", 1));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, status);
-	close(sv[0]);
-	close(sv[1]);
-	ASSERT_LE(0, dmabuf);
+	close(to_parent[0]);
+	close(to_parent[1]);
+	close(to_child[0]);
+	close(to_child[1]);
+	ASSERT_LE(0, dmabuf) TH_LOG("pidfd_getfd: %s", strerror(errno));
 	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, dmabuf, 0);
 	ASSERT_TRUE(m != MAP_FAILED);
 	EXPECT_EQ(77, m[0]);
