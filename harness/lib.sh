@@ -364,20 +364,38 @@ need_pkgs() {
 	[ ${#missing[@]} -eq 0 ] && return 0
 	say "    installing: ${missing[*]}"
 	[ "$(id -u)" -eq 0 ] || die "missing packages ${missing[*]}: run as root or install them"
+	# an update that fails in part (a mirror mid-sync: "File has unexpected
+	# size") need not fail the install, which decides
 	if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null)" ]; then
-		logged "apt-get update" apt-get update
+		apt-get update >>"$LOG" 2>&1 || say "    apt-get update: some lists failed, see $LOG"
 	fi
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		"${missing[@]}" >>"$LOG" 2>&1 || {
-		logged "apt-get update" apt-get update
+		apt-get update >>"$LOG" 2>&1 || say "    apt-get update: some lists failed, see $LOG"
 		logged "apt-get install" env DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y --no-install-recommends "${missing[@]}"
 	}
 }
 
-# The packages every build needs.
+# need_i386_pkgs PKG:i386...: need_pkgs, with dpkg taking i386 packages
+# first (the 32-bit kselftests link i386 static libraries)
+need_i386_pkgs() {
+	if ! dpkg --print-foreign-architectures | grep -qx i386; then
+		[ "$(id -u)" -eq 0 ] || die "dpkg lacks the i386 architecture: run as root"
+		say "    dpkg --add-architecture i386"
+		dpkg --add-architecture i386
+		# an index that fails (a mirror mid-sync) need not be the one
+		# the packages come from: the install decides
+		apt-get update >>"$LOG" 2>&1 || say "    apt-get update: some lists failed, see $LOG"
+	fi
+	need_pkgs "$@"
+}
+
+# The packages every build needs (libnl-genl: accel_ras_test, linked
+# statically into the guests' kselftests).
 BUILD_PKGS=(build-essential bc bison flex libelf-dev libssl-dev python3
-	    ccache kmod busybox-static rsync xz-utils git gdb)
+	    ccache kmod busybox-static rsync xz-utils git gdb pkg-config
+	    libnl-genl-3-dev)
 # What make htmldocs needs: make docs and the series check (after the
 # docs patch) both run it, and each installs them itself.
 DOCS_PKGS=(python3-sphinx python3-sphinx-rtd-theme python3-yaml graphviz)
@@ -619,6 +637,7 @@ build_uml_and_kselftests() {
 build_x86_64_and_kselftests() {
 	local build=${1:-x86_64}
 	need_pkgs qemu-system-x86 gcc-multilib
+	need_i386_pkgs libnl-genl-3-dev:i386 libnl-3-dev:i386
 	logged_progress "build $build" "$TOP/harness/build.sh" "$build" all
 	build_kselftests
 	logged "kselftest install (-m32)" make -C "$TREE/tools/testing/selftests" \

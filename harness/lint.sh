@@ -42,7 +42,9 @@ for p in "$OUT"/series/0*.patch; do
 done
 
 # Files of the series: the new ones and those a diff changes.
-new_c=$(cd "$TOP" && ls drivers/accel/*.c drivers/accel/*/*.[ch] include/drm/drm_accel.h include/uapi/drm/dummy_accel.h)
+new_c=$(cd "$TOP" && ls drivers/accel/*.c drivers/accel/*/*.[ch] drivers/gpu/drm/drm_ras.c \
+	include/drm/drm_accel.h include/drm/drm_ras.h include/uapi/drm/dummy_accel.h \
+	include/uapi/drm/drm_ras.h)
 changed=$(cd "$TOP" && sed -n 's/^+++ b\///p' Kconfig.patch patches/*.patch | grep -E '\.[ch]$' | sort -u)
 
 # kernel-doc: nothing from our files, nothing new from the changed ones.
@@ -137,14 +139,23 @@ tally_empty "sparse C=2 and W=1 on drivers/accel and the changed DRM files: no n
 logged "rebuild after W=1" make -C "$TREE" ARCH=um O="$STATE/build-uml" CC="ccache gcc" -j"$JOBS" all
 
 # uapi: exported by headers_install, and compiles alone as C90 and C++.
+UAPI_HEADERS="dummy_accel drm_ras"
 hdr=$STATE/build-headers/usr/include
-if [ -f "$hdr/drm/dummy_accel.h" ] &&
-   gcc -std=c90 -Wall -Werror -fsyntax-only -I"$hdr" -x c -include drm/dummy_accel.h /dev/null >"$LINT/uapi.txt" 2>&1 &&
-   g++ -Wall -Werror -fsyntax-only -I"$hdr" -x c++ -include drm/dummy_accel.h /dev/null >>"$LINT/uapi.txt" 2>&1 &&
-   (cd "$TREE" && perl usr/include/headers_check.pl "$hdr" x86 "$hdr/drm/dummy_accel.h") >>"$LINT/uapi.txt" 2>&1; then
-	tally "uapi: dummy_accel.h installed, C90, C++ and headers_check clean" pass
+uapi_clean() {
+	local h
+	for h in $UAPI_HEADERS; do
+		[ -f "$hdr/drm/$h.h" ] || { echo "drm/$h.h not installed"; return 1; }
+		gcc -std=c90 -Wall -Werror -fsyntax-only -I"$hdr" -x c -include "drm/$h.h" /dev/null &&
+			g++ -Wall -Werror -fsyntax-only -I"$hdr" -x c++ -include "drm/$h.h" /dev/null &&
+			(cd "$TREE" && perl usr/include/headers_check.pl "$hdr" x86 "$hdr/drm/$h.h") ||
+			return 1
+	done
+}
+if uapi_clean >"$LINT/uapi.txt" 2>&1; then
+	tally "uapi: dummy_accel.h and drm_ras.h installed, C90, C++ and headers_check clean" pass
 else
-	tally "uapi: dummy_accel.h installed, C90, C++ and headers_check clean" fail "$LINT/uapi.txt"
+	tally "uapi: dummy_accel.h and drm_ras.h installed, C90, C++ and headers_check clean" fail \
+		"$LINT/uapi.txt"
 fi
 
 # The kernel's own uapi header test (CONFIG_UAPI_HEADER_TEST), which UML
@@ -155,13 +166,13 @@ if [ ! -f "$H/.config" ] || ! grep -q '^CONFIG_UAPI_HEADER_TEST=y' "$H/.config";
 	"$TREE/scripts/config" --file "$H/.config" -e HEADERS_INSTALL -e UAPI_HEADER_TEST
 	logged "hdrtest olddefconfig" make -C "$TREE" ARCH=x86 O="$H" olddefconfig
 fi
-rm -f "$H/usr/include/drm/dummy_accel.hdrtest"
+rm -f "$H/usr/include/drm/dummy_accel.hdrtest" "$H/usr/include/drm/drm_ras.hdrtest"
 if make -C "$TREE" ARCH=x86 O="$H" CC="ccache gcc" -j"$JOBS" usr/ >"$LINT/hdrtest.txt" 2>&1 &&
-   [ -f "$H/usr/include/drm/dummy_accel.hdrtest" ]; then
-	tally "uapi: dummy_accel.h passes the kernel's header test (CONFIG_UAPI_HEADER_TEST, x86)" pass
+   [ -f "$H/usr/include/drm/dummy_accel.hdrtest" ] && [ -f "$H/usr/include/drm/drm_ras.hdrtest" ]; then
+	tally "uapi: dummy_accel.h and drm_ras.h pass the kernel's header test (CONFIG_UAPI_HEADER_TEST, x86)" pass
 else
 	grep -E 'error|Error' "$LINT/hdrtest.txt" >"$LINT/hdrtest-errors.txt" || :
-	tally "uapi: dummy_accel.h passes the kernel's header test (CONFIG_UAPI_HEADER_TEST, x86)" fail \
+	tally "uapi: dummy_accel.h and drm_ras.h pass the kernel's header test (CONFIG_UAPI_HEADER_TEST, x86)" fail \
 		"$LINT/hdrtest-errors.txt"
 fi
 

@@ -6,7 +6,7 @@
  * dummy_accel_drv.c	module, platform driver, DRM driver, sysfs, debugfs
  * dummy_accel_gem.c	buffers: BO_CREATE, BO_INFO, kernel mappings
  * dummy_accel_job.c	jobs: SUBMIT, the cores' schedulers and hardware
- * dummy_accel_ras.c	RAS: the counters' reports, RAS_QUERY, injection
+ * dummy_accel_ras.c	RAS: the counters, their drm-ras nodes, injection
  */
 #ifndef _DUMMY_ACCEL_H_
 #define _DUMMY_ACCEL_H_
@@ -23,6 +23,7 @@
 #include <linux/workqueue.h>
 
 #include <drm/drm_device.h>
+#include <drm/drm_ras.h>
 #include <drm/gpu_scheduler.h>
 #include <uapi/drm/dummy_accel.h>
 
@@ -36,10 +37,23 @@ struct seq_file;
 /* What the cores' clock register reads */
 #define DUMMY_ACCEL_CLOCK_MHZ	1000
 
-#define DUMMY_ACCEL_RAS_FORMATS	(DUMMY_ACCEL_RAS_KV_U32 | DUMMY_ACCEL_RAS_JSON)
-#define DUMMY_ACCEL_RAS_NUM_KEYS	DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE
-/* Room for the longest report: JSON with every count at U64_MAX */
-#define DUMMY_ACCEL_RAS_MAX_LEN		256
+/*
+ * The RAS counters, per device since probe. Two to a drm-ras node, error
+ * ids 1 and 2: node "core" has the first two, node "memory" the others.
+ */
+enum dummy_accel_ras_counter {
+	/* jobs stopped because they did not finish in time */
+	DUMMY_ACCEL_RAS_TIMEOUTS,
+	/* cores reset after a job timed out */
+	DUMMY_ACCEL_RAS_RESETS,
+	/* memory errors the device corrected */
+	DUMMY_ACCEL_RAS_CORRECTABLE,
+	/* memory errors it could not correct */
+	DUMMY_ACCEL_RAS_UNCORRECTABLE,
+	DUMMY_ACCEL_RAS_COUNTERS,
+};
+
+#define DUMMY_ACCEL_RAS_NODES	2
 
 /*
  * What the last timeout of a core left for the reset work to report: the
@@ -106,8 +120,10 @@ struct dummy_accel_device {
 	atomic64_t opens;
 	/* jobs submitted to the device, for debugfs */
 	atomic64_t jobs;
-	/* the RAS counters, indexed by DUMMY_ACCEL_RAS_KEY_* - 1 */
-	atomic64_t ras[DUMMY_ACCEL_RAS_NUM_KEYS];
+	/* the RAS counters, by enum dummy_accel_ras_counter */
+	atomic64_t ras[DUMMY_ACCEL_RAS_COUNTERS];
+	/* their drm-ras nodes, registered from probe to remove */
+	struct drm_ras_node ras_nodes[DUMMY_ACCEL_RAS_NODES];
 	/* fault injection (debugfs hang_jobs): the next jobs to hang */
 	atomic_t hang_jobs;
 	/* serialises writers of the cores' timeout (sysfs job_timeout_ms, unplug) */
@@ -192,9 +208,10 @@ int dummy_accel_jobs_init(void);
 void dummy_accel_jobs_fini(void);
 
 /* dummy_accel_ras.c */
-u32 dummy_accel_ras_encode(u32 format, const u64 *vals, char *buf);
-int dummy_accel_ras_query_ioctl(struct drm_device *drm, void *data,
-				struct drm_file *file);
+void dummy_accel_ras_changed(struct dummy_accel_device *adev,
+			     enum dummy_accel_ras_counter counter);
+int dummy_accel_ras_register(struct dummy_accel_device *adev);
+void dummy_accel_ras_unregister(struct dummy_accel_device *adev);
 void dummy_accel_ras_show(struct seq_file *m, struct dummy_accel_device *adev);
 void dummy_accel_ras_debugfs_init(struct dummy_accel_device *adev,
 				  struct dentry *root);

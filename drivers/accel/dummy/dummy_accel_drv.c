@@ -165,9 +165,6 @@ static int dummy_accel_get_param_ioctl(struct drm_device *drm, void *data,
 	case DUMMY_ACCEL_PARAM_JOBS_DONE:
 		args->value = atomic64_read(&dfile->jobs_done);
 		break;
-	case DUMMY_ACCEL_PARAM_RAS_FORMATS:
-		args->value = DUMMY_ACCEL_RAS_FORMATS;
-		break;
 	case DUMMY_ACCEL_PARAM_MAX_BO_SIZE:
 		args->value = DUMMY_ACCEL_MAX_BO_SIZE;
 		break;
@@ -192,7 +189,6 @@ static const struct drm_ioctl_desc dummy_accel_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_SUBMIT, dummy_accel_submit_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_BO_CREATE, dummy_accel_bo_create_ioctl, 0),
 	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_BO_INFO, dummy_accel_bo_info_ioctl, 0),
-	DRM_IOCTL_DEF_DRV(DUMMY_ACCEL_RAS_QUERY, dummy_accel_ras_query_ioctl, 0),
 };
 
 static int dummy_accel_counters_show(struct seq_file *m, void *unused)
@@ -346,14 +342,23 @@ static int dummy_accel_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 	ret = drm_dev_register(&adev->drm, 0);
-	if (ret)
+	if (ret) {
 		dummy_accel_cores_fini(adev);
+		return ret;
+	}
+	/* the RAS nodes once the accel node they belong to is there */
+	ret = dummy_accel_ras_register(adev);
+	if (ret)
+		dummy_accel_device_unplug(adev);
 	return ret;
 }
 
 static int dummy_accel_remove(struct platform_device *pdev)
 {
-	dummy_accel_device_unplug(platform_get_drvdata(pdev));
+	struct dummy_accel_device *adev = platform_get_drvdata(pdev);
+
+	dummy_accel_ras_unregister(adev);
+	dummy_accel_device_unplug(adev);
 	return 0;
 }
 

@@ -308,7 +308,7 @@ static void dummy_accel_core_record_hang(struct dummy_accel_core *core,
 	hang->out_offset = job->out_offset;
 	hang->out_size = job->out.obj ? job->out.obj->size : 0;
 	hang->ran_ns = ktime_get_ns() - READ_ONCE(job->started_ns);
-	hang->resets = atomic64_inc_return(&core->adev->ras[DUMMY_ACCEL_RAS_KEY_QUEUE_RESETS - 1]);
+	hang->resets = atomic64_inc_return(&core->adev->ras[DUMMY_ACCEL_RAS_RESETS]);
 	spin_unlock(&core->hang_lock);
 }
 
@@ -327,7 +327,7 @@ static enum drm_gpu_sched_stat dummy_accel_job_timedout(struct drm_sched_job *sc
 	drm_sched_stop(&core->sched, sched_job);
 	/* the scheduler holds the job until drm_sched_start(): it is alive */
 	if (job->hw_fence.ops && dummy_accel_job_end(job, -ETIMEDOUT, 0)) {
-		atomic64_inc(&core->adev->ras[DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT - 1]);
+		atomic64_inc(&core->adev->ras[DUMMY_ACCEL_RAS_TIMEOUTS]);
 		dummy_accel_core_record_hang(core, job);
 		queue_work(system_unbound_wq, &core->reset_work);
 	}
@@ -675,8 +675,9 @@ EXPORT_SYMBOL_IF_KUNIT(dummy_accel_submit_ioctl);
 
 /*
  * A reset happened: the hung job's devcoredump under
- * /sys/class/devcoredump/, and a uevent on the accel node that says which
- * core and how many resets the device has had.
+ * /sys/class/devcoredump/, a uevent on the accel node that says which
+ * core and how many resets the device has had, and the drm-ras events of
+ * the two counters.
  */
 static void dummy_accel_core_reset_work(struct work_struct *work)
 {
@@ -716,6 +717,9 @@ static void dummy_accel_core_reset_work(struct work_struct *work)
 	envp[2] = resets_env;
 	envp[3] = NULL;
 	kobject_uevent_env(&drm->accel->kdev->kobj, KOBJ_CHANGE, envp);
+	/* and to drm-ras listeners, from here: the timeout path must not allocate */
+	dummy_accel_ras_changed(core->adev, DUMMY_ACCEL_RAS_TIMEOUTS);
+	dummy_accel_ras_changed(core->adev, DUMMY_ACCEL_RAS_RESETS);
 	drm_dev_exit(idx);
 }
 

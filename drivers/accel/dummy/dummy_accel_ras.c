@@ -1,90 +1,133 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dummy_accel's RAS: per-device counters of timeouts, resets and errors,
- * reported by RAS_QUERY in the formats GET_PARAM lists, and a debugfs
- * file through which tests count errors.
+ * dummy_accel's RAS: per-device error counters, reported through the
+ * drm-ras netlink family as two nodes, "core" (job timeouts, core resets)
+ * and "memory" (errors corrected or not), and a debugfs file through which
+ * tests count memory errors.
  */
 
 #include <kunit/visibility.h>
-#include <linux/bitops.h>
 #include <linux/debugfs.h>
+#include <linux/device.h>
 #include <linux/fs.h>
-#include <linux/kernel.h>
-#include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include <drm/drm_ras.h>
+
 #include "dummy_accel.h"
 
-/* The names of the RAS counters in a JSON report, in the order of the keys */
-static const char * const dummy_accel_ras_names[DUMMY_ACCEL_RAS_NUM_KEYS] = {
-	[DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT - 1] = "timeouts",
-	[DUMMY_ACCEL_RAS_KEY_QUEUE_RESETS - 1] = "resets",
-	[DUMMY_ACCEL_RAS_KEY_CORRECTABLE - 1] = "correctable",
-	[DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE - 1] = "uncorrectable",
+/* The counters' names, by enum dummy_accel_ras_counter */
+static const char * const dummy_accel_ras_names[DUMMY_ACCEL_RAS_COUNTERS] = {
+	[DUMMY_ACCEL_RAS_TIMEOUTS] = "timeouts",
+	[DUMMY_ACCEL_RAS_RESETS] = "resets",
+	[DUMMY_ACCEL_RAS_CORRECTABLE] = "correctable",
+	[DUMMY_ACCEL_RAS_UNCORRECTABLE] = "uncorrectable",
 };
 
-/*
- * Encode the counts @vals as a report in @format into @buf, which has room
- * for DUMMY_ACCEL_RAS_MAX_LEN bytes: the report's length in bytes.
- */
-u32 dummy_accel_ras_encode(u32 format, const u64 *vals, char *buf)
-{
-	u32 pair[2];
-	int i, len = 0;
+/* Each node has two counters, error ids 1 and 2, in the order of the enum */
+static const char * const dummy_accel_ras_node_names[DUMMY_ACCEL_RAS_NODES] = {
+	"core", "memory",
+};
 
-	for (i = 0; i < DUMMY_ACCEL_RAS_NUM_KEYS; i++) {
-		if (format == DUMMY_ACCEL_RAS_KV_U32) {
-			pair[0] = i + 1;
-			pair[1] = min_t(u64, vals[i], U32_MAX);
-			memcpy(buf + len, pair, sizeof(pair));
-			len += sizeof(pair);
-			continue;
-		}
-		len += scnprintf(buf + len, DUMMY_ACCEL_RAS_MAX_LEN - len,
-				 "%c\"%s\":%llu", i ? ',' : '{',
-				 dummy_accel_ras_names[i], vals[i]);
-	}
-	if (format == DUMMY_ACCEL_RAS_JSON)
-		len += scnprintf(buf + len, DUMMY_ACCEL_RAS_MAX_LEN - len, "}");
-	return len;
+#define DUMMY_ACCEL_RAS_PER_NODE	(DUMMY_ACCEL_RAS_COUNTERS / DUMMY_ACCEL_RAS_NODES)
+
+/* The counter of error id @error_id on @node: an index of adev->ras */
+static unsigned int dummy_accel_ras_index(struct dummy_accel_device *adev,
+					  struct drm_ras_node *node, u32 error_id)
+{
+	return (node - adev->ras_nodes) * DUMMY_ACCEL_RAS_PER_NODE + error_id - 1;
 }
-EXPORT_SYMBOL_IF_KUNIT(dummy_accel_ras_encode);
 
-/*
- * The two-call pattern: a size of 0 asks for the length, a buffer too small
- * gets -ENOSPC and the length, otherwise the report is copied out.
- */
-int dummy_accel_ras_query_ioctl(struct drm_device *drm, void *data,
-				struct drm_file *file)
+static int dummy_accel_ras_query(struct drm_ras_node *node, u32 error_id,
+				 const char **name, u64 *value)
 {
-	struct dummy_accel_device *adev = to_dummy_accel(drm);
-	struct drm_dummy_accel_ras_query *args = data;
-	u64 vals[DUMMY_ACCEL_RAS_NUM_KEYS];
-	char report[DUMMY_ACCEL_RAS_MAX_LEN];
-	u32 len;
-	int i;
+	struct dummy_accel_device *adev = node->priv;
+	unsigned int i = dummy_accel_ras_index(adev, node, error_id);
 
-	if (args->flags || args->pad || hweight32(args->format) != 1)
-		return -EINVAL;
-	if (!(args->format & DUMMY_ACCEL_RAS_FORMATS))
-		return -EOPNOTSUPP;
-
-	for (i = 0; i < DUMMY_ACCEL_RAS_NUM_KEYS; i++)
-		vals[i] = atomic64_read(&adev->ras[i]);
-	len = dummy_accel_ras_encode(args->format, vals, report);
-
-	if (args->size && args->size < len) {
-		args->size = len;
-		return -ENOSPC;
-	}
-	if (args->size && copy_to_user(u64_to_user_ptr(args->data), report, len))
-		return -EFAULT;
-	args->size = len;
+	*name = dummy_accel_ras_names[i];
+	*value = atomic64_read(&adev->ras[i]);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(dummy_accel_ras_query_ioctl);
+
+static int dummy_accel_ras_clear(struct drm_ras_node *node, u32 error_id)
+{
+	struct dummy_accel_device *adev = node->priv;
+
+	atomic64_set(&adev->ras[dummy_accel_ras_index(adev, node, error_id)], 0);
+	return 0;
+}
+
+/**
+ * dummy_accel_ras_changed - tell drm-ras listeners @counter's value
+ * @adev: the device
+ * @counter: the counter, changed
+ *
+ * Process context, outside fence signalling: the event is built and sent
+ * here.
+ */
+void dummy_accel_ras_changed(struct dummy_accel_device *adev,
+			     enum dummy_accel_ras_counter counter)
+{
+	drm_ras_error_counter_changed(&adev->ras_nodes[counter / DUMMY_ACCEL_RAS_PER_NODE],
+				      counter % DUMMY_ACCEL_RAS_PER_NODE + 1);
+}
+
+/* Count an error of @counter, as the device reports one, and tell */
+static void dummy_accel_ras_count(struct dummy_accel_device *adev,
+				  enum dummy_accel_ras_counter counter)
+{
+	atomic64_inc(&adev->ras[counter]);
+	dummy_accel_ras_changed(adev, counter);
+}
+
+/**
+ * dummy_accel_ras_register - the device's drm-ras nodes
+ * @adev: the device, its counters at 0
+ *
+ * The nodes are named by the accel node's parent device, which userspace
+ * finds as /sys/class/accel/accelN/device.
+ *
+ * Returns 0 or the error of drm_ras_node_register(), with no node left.
+ */
+int dummy_accel_ras_register(struct dummy_accel_device *adev)
+{
+	struct drm_ras_node *node;
+	int i, ret;
+
+	for (i = 0; i < DUMMY_ACCEL_RAS_NODES; i++) {
+		node = &adev->ras_nodes[i];
+		node->device_name = dev_name(adev->drm.dev);
+		node->node_name = dummy_accel_ras_node_names[i];
+		node->type = DRM_RAS_NODE_TYPE_ERROR_COUNTER;
+		node->first_error_id = 1;
+		node->last_error_id = DUMMY_ACCEL_RAS_PER_NODE;
+		node->query_error_counter = dummy_accel_ras_query;
+		node->clear_error_counter = dummy_accel_ras_clear;
+		node->priv = adev;
+		ret = drm_ras_node_register(node);
+		if (ret)
+			goto err_unregister_nodes;
+	}
+	return 0;
+
+err_unregister_nodes:
+	while (i--)
+		drm_ras_node_unregister(&adev->ras_nodes[i]);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_ras_register);
+
+/* Mirrors dummy_accel_ras_register(): no request reaches a node after it */
+void dummy_accel_ras_unregister(struct dummy_accel_device *adev)
+{
+	int i;
+
+	for (i = DUMMY_ACCEL_RAS_NODES - 1; i >= 0; i--)
+		drm_ras_node_unregister(&adev->ras_nodes[i]);
+}
+EXPORT_SYMBOL_IF_KUNIT(dummy_accel_ras_unregister);
 
 /*
  * debugfs ras_inject: writing "correctable" or "uncorrectable" counts one
@@ -96,7 +139,6 @@ static ssize_t dummy_accel_ras_inject_write(struct file *f,
 {
 	struct dummy_accel_device *adev = f->private_data;
 	char kind[16];
-	int key;
 
 	if (len >= sizeof(kind))
 		return -EINVAL;
@@ -105,13 +147,11 @@ static ssize_t dummy_accel_ras_inject_write(struct file *f,
 	kind[len] = '\0';
 
 	if (sysfs_streq(kind, "correctable"))
-		key = DUMMY_ACCEL_RAS_KEY_CORRECTABLE;
+		dummy_accel_ras_count(adev, DUMMY_ACCEL_RAS_CORRECTABLE);
 	else if (sysfs_streq(kind, "uncorrectable"))
-		key = DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE;
+		dummy_accel_ras_count(adev, DUMMY_ACCEL_RAS_UNCORRECTABLE);
 	else
 		return -EINVAL;
-
-	atomic64_inc(&adev->ras[key - 1]);
 	return len;
 }
 
@@ -127,7 +167,7 @@ void dummy_accel_ras_show(struct seq_file *m, struct dummy_accel_device *adev)
 {
 	int i;
 
-	for (i = 0; i < DUMMY_ACCEL_RAS_NUM_KEYS; i++)
+	for (i = 0; i < DUMMY_ACCEL_RAS_COUNTERS; i++)
 		seq_printf(m, "%s %lld\n", dummy_accel_ras_names[i],
 			   (long long)atomic64_read(&adev->ras[i]));
 }

@@ -12,6 +12,12 @@
  * Buffers are closed with DRM_IOCTL_GEM_CLOSE and shared with other files
  * and devices as dma-bufs (DRM_IOCTL_PRIME_HANDLE_TO_FD and
  * DRM_IOCTL_PRIME_FD_TO_HANDLE).
+ *
+ * The device's error counters are not read here: each device registers
+ * two nodes of the drm-ras netlink family (drm/drm_ras.h), "core" (error
+ * ids 1 "timeouts", 2 "resets") and "memory" (1 "correctable",
+ * 2 "uncorrectable"), whose device name is that of the accel node's
+ * parent device, /sys/class/accel/accelN/device.
  */
 #ifndef _UAPI_DUMMY_ACCEL_H_
 #define _UAPI_DUMMY_ACCEL_H_
@@ -26,7 +32,7 @@ extern "C" {
 #define DRM_DUMMY_ACCEL_SUBMIT		0x01
 #define DRM_DUMMY_ACCEL_BO_CREATE	0x02
 #define DRM_DUMMY_ACCEL_BO_INFO		0x03
-#define DRM_DUMMY_ACCEL_RAS_QUERY	0x04
+/* 0x04 was a RAS ioctl, before drm-ras; the number stays unused */
 
 #define DRM_IOCTL_DUMMY_ACCEL_GET_PARAM \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_GET_PARAM, \
@@ -40,9 +46,6 @@ extern "C" {
 #define DRM_IOCTL_DUMMY_ACCEL_BO_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_BO_INFO, \
 		 struct drm_dummy_accel_bo_info)
-#define DRM_IOCTL_DUMMY_ACCEL_RAS_QUERY \
-	DRM_IOWR(DRM_COMMAND_BASE + DRM_DUMMY_ACCEL_RAS_QUERY, \
-		 struct drm_dummy_accel_ras_query)
 
 /*
  * Parameters of DRM_IOCTL_DUMMY_ACCEL_GET_PARAM. There is no version
@@ -56,8 +59,7 @@ extern "C" {
 #define DUMMY_ACCEL_PARAM_INDEX		1
 /* number of jobs completed through this open file */
 #define DUMMY_ACCEL_PARAM_JOBS_DONE	2
-/* the RAS report formats of the device, a mask of DUMMY_ACCEL_RAS_* */
-#define DUMMY_ACCEL_PARAM_RAS_FORMATS	3
+/* 3 was the formats of a RAS ioctl, before drm-ras: it fails with -EINVAL */
 /* the largest buffer BO_CREATE makes, in bytes */
 #define DUMMY_ACCEL_PARAM_MAX_BO_SIZE	4
 /* what a buffer's size is rounded up to, in bytes (the page size) */
@@ -71,30 +73,6 @@ extern "C" {
 #define DUMMY_ACCEL_PARAM_HAS_IMPLICIT_SYNC	7
 /* 1: an in-syncobj's timeline point passes its fence's error on */
 #define DUMMY_ACCEL_PARAM_HAS_TIMELINE_ERRORS	8
-
-/*
- * RAS report formats: DUMMY_ACCEL_PARAM_RAS_FORMATS is a mask of those the
- * device produces, DRM_IOCTL_DUMMY_ACCEL_RAS_QUERY asks for one of them.
- */
-/* pairs of __u32 in the CPU's byte order: a DUMMY_ACCEL_RAS_KEY_*, its count */
-#define DUMMY_ACCEL_RAS_KV_U32		(1 << 0)
-/* a JSON object, without a terminating NUL: {"timeouts":0,...} */
-#define DUMMY_ACCEL_RAS_JSON		(1 << 1)
-
-/*
- * The counters of a RAS report, per device since it was probed: the keys
- * of DUMMY_ACCEL_RAS_KV_U32 (a count above 2^32 - 1 reads as 2^32 - 1)
- * and, in this order, the members of DUMMY_ACCEL_RAS_JSON. A report holds
- * every key; later versions of the driver may add keys at the end.
- */
-/* "timeouts": jobs stopped because they did not finish in time */
-#define DUMMY_ACCEL_RAS_KEY_JOBS_TIMED_OUT	1
-/* "resets": cores reset after a job timed out */
-#define DUMMY_ACCEL_RAS_KEY_QUEUE_RESETS	2
-/* "correctable": errors the device corrected */
-#define DUMMY_ACCEL_RAS_KEY_CORRECTABLE		3
-/* "uncorrectable": errors the device could not correct */
-#define DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE	4
 
 /**
  * struct drm_dummy_accel_get_param - query a device parameter
@@ -263,35 +241,6 @@ struct drm_dummy_accel_submit {
 	__u32 pad;
 	/** @out_syncobj: [in] where the job's fence goes; handle 0: nowhere */
 	struct drm_dummy_accel_syncobj out_syncobj;
-};
-
-/**
- * struct drm_dummy_accel_ras_query - read the device's RAS report
- *
- * Writes the report in @format, one of the DUMMY_ACCEL_RAS_* formats, to
- * the @size bytes at @data and sets @size to its length. With a @size of
- * 0 nothing is written and @size is set to the length a report has now:
- * the usual two calls, the first one to size the buffer. The counters may
- * grow in between and a JSON report with them: ask again on -ENOSPC.
- *
- * Fails with -EINVAL for non-zero @flags or @pad, or a @format that is
- * not exactly one bit; with -EOPNOTSUPP for a format the device does not
- * produce (see DUMMY_ACCEL_PARAM_RAS_FORMATS); with -ENOSPC for a @size
- * too small for the report, whose length @size is set to; with -EFAULT
- * for a @data the report cannot be written to; with -ENODEV once the
- * device is unplugged.
- */
-struct drm_dummy_accel_ras_query {
-	/** @format: [in] the format, one DUMMY_ACCEL_RAS_* bit */
-	__u32 format;
-	/** @flags: [in] must be zero */
-	__u32 flags;
-	/** @data: [in] user pointer to the buffer the report is written to */
-	__u64 data;
-	/** @size: [in] size of the buffer, [out] length of the report */
-	__u32 size;
-	/** @pad: [in] must be zero */
-	__u32 pad;
 };
 
 #if defined(__cplusplus)

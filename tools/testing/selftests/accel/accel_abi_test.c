@@ -706,15 +706,14 @@ TEST_F(accel, get_param_values)
 	EXPECT_EQ(0, get_param(self->fd, DUMMY_ACCEL_PARAM_JOBS_DONE));
 	ASSERT_EQ(0, accel_submit_values(self->fd, DUMMY_ACCEL_OP_SUM, &one, 1, &job, NULL));
 	EXPECT_EQ(1, get_param(self->fd, DUMMY_ACCEL_PARAM_JOBS_DONE));
-	/* the formats RAS_QUERY produces, and no other */
-	EXPECT_EQ(DUMMY_ACCEL_RAS_KV_U32 | DUMMY_ACCEL_RAS_JSON,
-		  get_param(self->fd, DUMMY_ACCEL_PARAM_RAS_FORMATS));
 	EXPECT_EQ(DUMMY_ACCEL_MAX_BO_SIZE, get_param(self->fd, DUMMY_ACCEL_PARAM_MAX_BO_SIZE));
 	EXPECT_EQ(sysconf(_SC_PAGESIZE), get_param(self->fd, DUMMY_ACCEL_PARAM_BO_ALIGNMENT));
 	EXPECT_EQ(dummy_sysfs(self->index, "job_timeout_ms"),
 		  get_param(self->fd, DUMMY_ACCEL_PARAM_JOB_TIMEOUT_MS));
 	EXPECT_EQ(1, get_param(self->fd, DUMMY_ACCEL_PARAM_HAS_IMPLICIT_SYNC));
 	EXPECT_EQ(1, get_param(self->fd, DUMMY_ACCEL_PARAM_HAS_TIMELINE_ERRORS));
+	/* 3, a RAS parameter before drm-ras, is gone, and so is its ioctl */
+	EXPECT_EQ(-EINVAL, get_param(self->fd, 3));
 	/* the parameter after the last is unknown */
 	EXPECT_EQ(-EINVAL, get_param(self->fd, DUMMY_ACCEL_PARAM_HAS_TIMELINE_ERRORS + 1));
 }
@@ -736,150 +735,55 @@ TEST_F(accel, get_param_errors)
 	EXPECT_EQ(EFAULT, errno);
 }
 
-/* RAS: the counts of a device as its reports give them */
+/* The RAS counts of device @index as its debugfs counters file shows them */
 struct ras_counts {
-	unsigned long long v[DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE];
+	long long timeouts, resets, correctable, uncorrectable;
 };
 
-/* RAS_QUERY of @format into @buf of @size bytes; 0 or -errno, *@len set */
-static int ras_query(int fd, uint32_t format, void *buf, uint32_t size,
-		     uint32_t *len)
+static int ras_read_counters(int index, struct ras_counts *c)
 {
-	struct drm_dummy_accel_ras_query q = {
-		.format = format, .data = (uintptr_t)buf, .size = size,
-	};
-	int ret = ioctl(fd, DRM_IOCTL_DUMMY_ACCEL_RAS_QUERY, &q) ? -errno : 0;
+	char counters[96];
 
-	*len = q.size;
-	return ret;
-}
-
-/* The key/value report: 0, or -1 if it is not every key in order */
-static int ras_read_kv(int fd, struct ras_counts *c)
-{
-	uint32_t kv[64], len, i;
-
-	if (ras_query(fd, DUMMY_ACCEL_RAS_KV_U32, kv, sizeof(kv), &len) ||
-	    len != 2 * sizeof(kv[0]) * DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE)
-		return -1;
-	for (i = 0; i < DUMMY_ACCEL_RAS_KEY_UNCORRECTABLE; i++) {
-		if (kv[2 * i] != i + 1)
-			return -1;
-		c->v[i] = kv[2 * i + 1];
-	}
-	return 0;
-}
-
-/* The JSON report, sized by a first call: 0, or -1 if it is not the object */
-#define RAS_JSON_FORMAT \
-	"{\"timeouts\":%llu,\"resets\":%llu,\"correctable\":%llu,\"uncorrectable\":%llu}%n"
-static int ras_read_json(int fd, struct ras_counts *c)
-{
-	char json[512];
-	uint32_t len;
-	int end = -1;
-
-	if (ras_query(fd, DUMMY_ACCEL_RAS_JSON, NULL, 0, &len) || !len || len >= sizeof(json) ||
-	    ras_query(fd, DUMMY_ACCEL_RAS_JSON, json, len, &len))
-		return -1;
-	json[len] = '\0';
-	if (sscanf(json, RAS_JSON_FORMAT, &c->v[0], &c->v[1], &c->v[2], &c->v[3], &end) != 4)
-		return -1;
-	return end == (int)len ? 0 : -1;
+	snprintf(counters, sizeof(counters), "/sys/kernel/debug/accel/%d/counters", index);
+	c->timeouts = read_counter(counters, "timeouts");
+	c->resets = read_counter(counters, "resets");
+	c->correctable = read_counter(counters, "correctable");
+	c->uncorrectable = read_counter(counters, "uncorrectable");
+	return c->timeouts < 0 || c->resets < 0 || c->correctable < 0 ||
+	       c->uncorrectable < 0 ? -EIO : 0;
 }
 
 /*
- * Both formats give the same counts; the first call of the two-call
- * pattern writes nothing; a buffer a byte too small gets ENOSPC and the
- * length.
- */
-TEST_F(accel, ras_query_reports)
-{
-	struct ras_counts kv, json;
-	unsigned char buf[64];
-	uint32_t len;
-
-	if (self->fd < 0)
-		SKIP(return, "%s", self->why);
-	ASSERT_EQ(0, ras_read_kv(self->fd, &kv));
-	ASSERT_EQ(0, ras_read_json(self->fd, &json));
-	EXPECT_EQ(0, memcmp(&kv, &json, sizeof(kv)));
-
-	memset(buf, 0xa5, sizeof(buf));
-	EXPECT_EQ(0, ras_query(self->fd, DUMMY_ACCEL_RAS_KV_U32, buf, 0, &len));
-	EXPECT_EQ(32, len);
-	EXPECT_EQ(0xa5, buf[0]);
-	EXPECT_EQ(-ENOSPC, ras_query(self->fd, DUMMY_ACCEL_RAS_KV_U32, buf, 31, &len));
-	EXPECT_EQ(32, len);
-	EXPECT_EQ(0xa5, buf[0]);
-	EXPECT_EQ(0, ras_query(self->fd, DUMMY_ACCEL_RAS_KV_U32, buf, sizeof(buf), &len));
-	EXPECT_EQ(32, len);
-	EXPECT_EQ(0xa5, buf[32]);
-}
-
-/* Every refused query, with the errno the uapi header gives it */
-TEST_F(accel, ras_query_errors)
-{
-	struct drm_dummy_accel_ras_query q;
-	char buf[512];
-	uint32_t len;
-
-	if (self->fd < 0)
-		SKIP(return, "%s", self->why);
-	EXPECT_EQ(-EINVAL, ras_query(self->fd, 0, buf, sizeof(buf), &len));
-	EXPECT_EQ(-EINVAL, ras_query(self->fd, DUMMY_ACCEL_RAS_KV_U32 | DUMMY_ACCEL_RAS_JSON,
-				     buf, sizeof(buf), &len));
-	EXPECT_EQ(-EOPNOTSUPP, ras_query(self->fd, 1 << 2, buf, sizeof(buf), &len));
-	EXPECT_EQ(-EOPNOTSUPP, ras_query(self->fd, 1u << 31, buf, sizeof(buf), &len));
-	EXPECT_EQ(-ENOSPC, ras_query(self->fd, DUMMY_ACCEL_RAS_JSON, buf, 1, &len));
-	EXPECT_LT(1, len);
-	EXPECT_EQ(-EFAULT, ras_query(self->fd, DUMMY_ACCEL_RAS_JSON, NULL, sizeof(buf), &len));
-
-	q = (struct drm_dummy_accel_ras_query){
-		.format = DUMMY_ACCEL_RAS_KV_U32, .data = (uintptr_t)buf,
-		.size = sizeof(buf), .flags = 1,
-	};
-	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_RAS_QUERY, &q));
-	EXPECT_EQ(EINVAL, errno);
-	q.flags = 0;
-	q.pad = 1;
-	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_RAS_QUERY, &q));
-	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOCTL_DUMMY_ACCEL_RAS_QUERY, NULL));
-	EXPECT_EQ(EFAULT, errno);
-}
-
-/*
- * Errors injected through debugfs (ras_inject) are counted in both
- * reports and in debugfs' counters; an unknown kind is refused.
+ * Errors injected through debugfs (ras_inject, root's alone) are counted
+ * in debugfs' counters (accel_ras_test reads them through drm-ras); an
+ * unknown kind is refused.
  */
 TEST_F(accel, ras_inject_counts)
 {
-	struct ras_counts before, kv, json;
-	char path[96], counters[96];
+	struct ras_counts before, after;
+	char path[96];
+	struct stat st;
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
 	if (!accel_debugfs_mounted())
 		SKIP(return, NO_DEBUGFS);
 	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/ras_inject", self->index);
-	snprintf(counters, sizeof(counters), "/sys/kernel/debug/accel/%d/counters", self->index);
-	ASSERT_EQ(0, ras_read_kv(self->fd, &before));
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ(0200, st.st_mode & 07777);
+	EXPECT_EQ(0, st.st_uid);
+	ASSERT_EQ(0, ras_read_counters(self->index, &before));
 	ASSERT_EQ(0, accel_write_str(path, "correctable"));
 	ASSERT_EQ(0, accel_write_str(path, "correctable\n"));
 	ASSERT_EQ(0, accel_write_str(path, "uncorrectable"));
 	EXPECT_EQ(-EINVAL, accel_write_str(path, "fatal"));
 	EXPECT_EQ(-EINVAL, accel_write_str(path, "correctable-and-more-than-16"));
 
-	ASSERT_EQ(0, ras_read_kv(self->fd, &kv));
-	ASSERT_EQ(0, ras_read_json(self->fd, &json));
-	EXPECT_EQ(0, memcmp(&kv, &json, sizeof(kv)));
-	EXPECT_EQ(before.v[0], kv.v[0]);
-	EXPECT_EQ(before.v[1], kv.v[1]);
-	EXPECT_EQ(before.v[2] + 2, kv.v[2]);
-	EXPECT_EQ(before.v[3] + 1, kv.v[3]);
-	EXPECT_EQ((long long)kv.v[2], read_counter(counters, "correctable"));
-	EXPECT_EQ((long long)kv.v[3], read_counter(counters, "uncorrectable"));
+	ASSERT_EQ(0, ras_read_counters(self->index, &after));
+	EXPECT_EQ(before.timeouts, after.timeouts);
+	EXPECT_EQ(before.resets, after.resets);
+	EXPECT_EQ(before.correctable + 2, after.correctable);
+	EXPECT_EQ(before.uncorrectable + 1, after.uncorrectable);
 }
 
 /*
@@ -916,7 +820,7 @@ TEST_F(accel, hung_job_times_out_then_core_recovers)
 	if (!timeout)
 		SKIP(return, NO_DEBUGFS);
 	ASSERT_LT(0, timeout);
-	ASSERT_EQ(0, ras_read_kv(self->fd, &before));
+	ASSERT_EQ(0, ras_read_counters(self->index, &before));
 	busy = accel_fdinfo_num(self->fd, "drm-engine-core", "ns");
 	ASSERT_LE(0, busy);
 	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &bo));
@@ -956,9 +860,9 @@ TEST_F(accel, hung_job_times_out_then_core_recovers)
 	EXPECT_EQ(0, ((uint64_t *)bo.map)[1]);
 	EXPECT_EQ(5, ((uint64_t *)bo.map)[2]);
 
-	ASSERT_EQ(0, ras_read_kv(self->fd, &after));
-	EXPECT_EQ(before.v[0] + 1, after.v[0]);
-	EXPECT_EQ(before.v[1] + 1, after.v[1]);
+	ASSERT_EQ(0, ras_read_counters(self->index, &after));
+	EXPECT_EQ(before.timeouts + 1, after.timeouts);
+	EXPECT_EQ(before.resets + 1, after.resets);
 	EXPECT_EQ(0, accel_syncobj_free(self->fd, hung));
 	EXPECT_EQ(0, accel_syncobj_free(self->fd, next));
 	EXPECT_EQ(0, accel_bo_free(self->fd, &bo));
@@ -2685,6 +2589,9 @@ TEST_F(accel, unknown_driver_ioctl)
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
 	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOWR(DRM_COMMAND_BASE + 0x20, uint64_t), &arg));
+	EXPECT_EQ(EINVAL, errno);
+	/* 0x04, a RAS ioctl before drm-ras, stays unused */
+	EXPECT_EQ(-1, ioctl(self->fd, DRM_IOWR(DRM_COMMAND_BASE + 0x04, uint64_t), &arg));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, _IOWR('x', 1, uint64_t), &arg));
 	EXPECT_EQ(ENOTTY, errno);

@@ -18,7 +18,6 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
-#include <sys/utsname.h>
 
 #include <linux/netlink.h>
 #include <linux/userfaultfd.h>
@@ -27,38 +26,6 @@
 
 #include "accel_util.h"
 #include "../kselftest_harness.h"
-
-/*
- * Why the tests cannot run here, or NULL: they need root and a dummy_accel
- * module that modprobe finds for the running kernel, in its modules.dep.
- */
-static const char *module_missing(void)
-{
-	static char why[256];
-	char dep[128];
-	struct utsname u;
-
-	if (geteuid() != 0)
-		return "needs root";
-	if (uname(&u))
-		return "uname() failed";
-	snprintf(dep, sizeof(dep), "/lib/modules/%s/modules.dep", u.release);
-	if (access(dep, F_OK)) {
-		snprintf(why, sizeof(why), "no %s: no modules installed for this kernel", dep);
-		return why;
-	}
-	if (!accel_find_module(u.release, "modules.dep", DUMMY_NAME, NULL, 0))
-		return NULL;
-	snprintf(why, sizeof(why), "%s lists no " DUMMY_NAME ".ko (CONFIG_DRM_ACCEL_DUMMY=m)", dep);
-	return why;
-}
-
-static int reload(const char *params)
-{
-	if (accel_dummy_loaded() && accel_sh("rmmod " DUMMY_NAME))
-		return -1;
-	return accel_sh("modprobe " DUMMY_NAME " %s", params);
-}
 
 /*
  * Does the node of the accel device under platform device @pdev work: it
@@ -132,17 +99,17 @@ FIXTURE(module) {
  */
 FIXTURE_SETUP(module)
 {
-	self->why = module_missing();
+	self->why = accel_module_missing();
 	if (self->why)
 		return;
-	ASSERT_EQ(0, reload("")) TH_LOG("reloading " DUMMY_NAME " failed");
+	ASSERT_EQ(0, accel_reload("")) TH_LOG("reloading " DUMMY_NAME " failed");
 }
 
 FIXTURE_TEARDOWN(module)
 {
 	EXPECT_EQ(0, accel_failslab_restore(self->ignore_gfp_wait, self->verbose));
 	if (!self->why)
-		EXPECT_EQ(0, reload("")) TH_LOG("reloading " DUMMY_NAME " failed");
+		EXPECT_EQ(0, accel_reload("")) TH_LOG("reloading " DUMMY_NAME " failed");
 }
 
 #define NO_DEBUGFS "debugfs is not mounted at /sys/kernel/debug"
@@ -374,7 +341,7 @@ TEST_F(module, unbind_with_jobs_in_flight)
 		SKIP(return, "%s", self->why);
 	if (!accel_debugfs_mounted())
 		SKIP(return, NO_DEBUGFS);
-	ASSERT_EQ(0, reload("job_timeout_ms=20000"));
+	ASSERT_EQ(0, accel_reload("job_timeout_ms=20000"));
 	index = accel_find_dummy();
 	ASSERT_LE(0, index);
 	ASSERT_EQ(0, accel_platform_name(index, pdev, sizeof(pdev)));
@@ -990,7 +957,7 @@ TEST_F(module, four_devices_work_independently)
 
 	if (self->why)
 		SKIP(return, "%s", self->why);
-	ASSERT_EQ(0, reload("num_devices=4"));
+	ASSERT_EQ(0, accel_reload("num_devices=4"));
 	ASSERT_EQ(4, accel_count_entries("/sys/class/accel", "accel"));
 	for (i = 0; i < 4; i++) {
 		fds[i] = accel_open_index(i);
@@ -1022,7 +989,7 @@ TEST_F(module, client_ids_across_devices_and_processes)
 
 	if (self->why)
 		SKIP(return, "%s", self->why);
-	ASSERT_EQ(0, reload("num_devices=2"));
+	ASSERT_EQ(0, accel_reload("num_devices=2"));
 	for (i = 0; i < 3; i++) {
 		fds[i] = accel_open_index(i / 2);
 		ASSERT_LE(0, fds[i]);
@@ -1061,7 +1028,7 @@ TEST_F(module, prime_between_two_devices)
 
 	if (self->why)
 		SKIP(return, "%s", self->why);
-	ASSERT_EQ(0, reload("num_devices=2"));
+	ASSERT_EQ(0, accel_reload("num_devices=2"));
 	fd0 = accel_open_index(0);
 	ASSERT_LE(0, fd0);
 	fd1 = accel_open_index(1);
@@ -1124,7 +1091,7 @@ TEST_F(module, num_devices_0_loads_without_devices)
 
 	if (self->why)
 		SKIP(return, "%s", self->why);
-	ASSERT_EQ(0, reload("num_devices=0"));
+	ASSERT_EQ(0, accel_reload("num_devices=0"));
 	EXPECT_TRUE(accel_dummy_loaded());
 	ASSERT_EQ(0, accel_read_line(PARAM_DIR "num_devices", value, sizeof(value)));
 	EXPECT_STREQ("0", value);
@@ -1180,7 +1147,7 @@ TEST_F_TIMEOUT(module, num_devices_257_gives_256_nodes, MODULE_SLOW_TIMEOUT)
 	/* the log line must come from this load */
 	kmsg = accel_kmsg_open();
 	ASSERT_LE(0, kmsg);
-	ASSERT_EQ(0, reload("num_devices=257"));
+	ASSERT_EQ(0, accel_reload("num_devices=257"));
 	EXPECT_EQ(ACCEL_MINORS, accel_count_entries("/sys/class/accel", "accel"));
 	EXPECT_EQ(ACCEL_MINORS, accel_count_entries("/dev/accel", "accel"));
 	EXPECT_EQ(ACCEL_MINORS, accel_count_entries(ACCEL_DRIVER_DIR, DUMMY_NAME "."));

@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1102,6 +1103,39 @@ static inline int accel_debugfs_mounted(void)
 		found = !strcmp(dir, "/sys/kernel/debug") && !strcmp(type, "debugfs");
 	fclose(f);
 	return found;
+}
+
+/*
+ * Why the tests cannot run here, or NULL: they need root and a dummy_accel
+ * module that modprobe finds for the running kernel, in its modules.dep.
+ */
+static inline const char *accel_module_missing(void)
+{
+	static char why[256];
+	char dep[128];
+	struct utsname u;
+
+	if (geteuid() != 0)
+		return "needs root";
+	if (uname(&u))
+		return "uname() failed";
+	snprintf(dep, sizeof(dep), "/lib/modules/%s/modules.dep", u.release);
+	if (access(dep, F_OK)) {
+		snprintf(why, sizeof(why), "no %s: no modules installed for this kernel", dep);
+		return why;
+	}
+	if (!accel_find_module(u.release, "modules.dep", DUMMY_NAME, NULL, 0))
+		return NULL;
+	snprintf(why, sizeof(why), "%s lists no " DUMMY_NAME ".ko (CONFIG_DRM_ACCEL_DUMMY=m)", dep);
+	return why;
+}
+
+/* Load dummy_accel anew with @params: 0 or the failing command's status */
+static inline int accel_reload(const char *params)
+{
+	if (accel_dummy_loaded() && accel_sh("rmmod " DUMMY_NAME))
+		return -1;
+	return accel_sh("modprobe " DUMMY_NAME " %s", params);
 }
 
 #endif /* ACCEL_UTIL_H */
