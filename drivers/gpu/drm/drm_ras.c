@@ -123,45 +123,42 @@ VISIBLE_IF_KUNIT int drm_ras_fill_counter_msg(struct sk_buff *skb,
 }
 EXPORT_SYMBOL_IF_KUNIT(drm_ras_fill_counter_msg);
 
-static bool drm_ras_listened(void)
+/* An event message if anybody listens to the events group, else NULL */
+static struct sk_buff *drm_ras_event_new(void)
 {
-	return drm_ras_up && genl_has_listeners(&drm_ras_family, &init_net, 0);
+	if (!drm_ras_up || !genl_has_listeners(&drm_ras_family, &init_net, 0))
+		return NULL;
+	return genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+}
+
+/* Send @msg to the events group once filled (@filled 0); freed either way */
+static void drm_ras_event_send(struct sk_buff *msg, int filled)
+{
+	if (filled)
+		nlmsg_free(msg);
+	else
+		genlmsg_multicast(&drm_ras_family, msg, 0, 0, GFP_KERNEL);
 }
 
 /* Tell the events group that @node came (or went, by @cmd); lock held */
 static void drm_ras_notify_node(const struct drm_ras_node *node, u8 cmd)
 {
-	struct sk_buff *msg;
+	struct sk_buff *msg = drm_ras_event_new();
 
-	if (!drm_ras_listened())
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	if (drm_ras_fill_node_msg(msg, node, 0, 0, 0, cmd)) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_multicast(&drm_ras_family, msg, 0, 0, GFP_KERNEL);
+	if (msg)
+		drm_ras_event_send(msg, drm_ras_fill_node_msg(msg, node, 0, 0, 0, cmd));
 }
 
 /* Tell the events group the value of counter @error_id now; lock held */
 static void drm_ras_notify_counter(struct drm_ras_node *node, u32 error_id)
 {
-	struct sk_buff *msg;
+	struct sk_buff *msg = drm_ras_event_new();
 
-	if (!drm_ras_listened())
-		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	if (drm_ras_fill_counter_msg(msg, node, error_id,
-				     DRM_RAS_MSG_NODE_ID | DRM_RAS_MSG_VALUE_U64,
-				     0, 0, 0, DRM_RAS_CMD_ERROR_COUNTER_NTF)) {
-		nlmsg_free(msg);
-		return;
-	}
-	genlmsg_multicast(&drm_ras_family, msg, 0, 0, GFP_KERNEL);
+	if (msg)
+		drm_ras_event_send(msg, drm_ras_fill_counter_msg(msg, node, error_id,
+								 DRM_RAS_MSG_NODE_ID |
+								 DRM_RAS_MSG_VALUE_U64, 0, 0, 0,
+								 DRM_RAS_CMD_ERROR_COUNTER_NTF));
 }
 
 static bool drm_ras_node_valid(const struct drm_ras_node *node)
