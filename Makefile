@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 H := harness
 # ARCH on the command line picks the guest of make run, boot and shell:
-# um (the default, fast) or x86_64 (QEMU, SMP); an ARCH of the shell's
+# um (the default, fast), x86_64 or arm64 (QEMU, SMP); an ARCH of the shell's
 # environment does not. The kernel makes the harness runs get their own
 # ARCH: this one is neither exported nor passed on in MAKEFLAGS.
 GUEST_ARCH := $(if $(filter command line,$(origin ARCH)),$(ARCH),um)
@@ -20,16 +20,17 @@ MAKEOVERRIDES :=
 .PHONY: help run check boot shell build kunit bench bench-base clean
 
 help:
-	@echo "make run [ARCH=x86_64]"
-	@echo "            build, boot, show /dev/accel/accel0 working (UML, or x86_64 SMP under QEMU)"
+	@echo "make run [ARCH=x86_64|arm64]"
+	@echo "            build, boot, show /dev/accel/accel0 working (UML, or x86_64 or arm64 SMP under QEMU)"
 	@echo "make check   run every test; ends with 'N passed, N failed'"
 	@echo "make matrix  the configurations distributions need and the slow test beds:"
-	@echo "             DRM=y/m/n, DRM_ACCEL=n, Debian's config, allmodconfig, x86_64 debug guest, KCSAN"
+	@echo "             DRM=y/m/n, DRM_ACCEL=n, Debian's config, allmodconfig, x86_64 debug guest, KCSAN, arm64 guest"
 	@echo "make expected-results (expected-matrix)"
 	@echo "             rewrite harness/expected-results (-matrix) from the last make check's (matrix's) results"
-	@echo "make boot [ARCH=x86_64] [KERNEL=debug] RUN=<program> [MODPARAMS=...]"
-	@echo "             run a host program as root in the booted kernel (KERNEL=debug: KASAN, lockdep, kmemleak)"
-	@echo "make shell [ARCH=x86_64]"
+	@echo "make boot [ARCH=x86_64|arm64] [KERNEL=debug] RUN=<program> [MODPARAMS=...]"
+	@echo "             run a program as root in the booted kernel (KERNEL=debug: KASAN, lockdep, kmemleak;"
+	@echo "             arm64: a script or an arm program)"
+	@echo "make shell [ARCH=x86_64|arm64]"
 	@echo "            an interactive shell in the booted kernel"
 	@echo "make kunit   the KUnit suites (kunit.py --kunitconfig=drivers/accel)"
 	@echo "make series  export the series to out/series/ (series-check: git am + build each)"
@@ -42,6 +43,8 @@ help:
 	@echo "             the reference: the same module built M= against the base alone, booted there"
 	@echo "make mutants [MUTANTS=\"01 07\"]"
 	@echo "             apply each bug of mutants/ and show which test catches it"
+	@echo "make install-udev [DESTDIR=...]"
+	@echo "             install udev/70-accel.rules (group render, 0660, uaccess) for a udev that predates accel"
 	@echo "make clean   remove out/ (the cache stays)"
 
 run:
@@ -67,6 +70,19 @@ bench-base:
 
 clean:
 	rm -rf out
+
+# For distributions whose udev predates accel (Debian 12's systemd 252):
+# the rule newer udev has built in, then, on a running system, the nodes
+# that exist already get it too.
+UDEV_RULES_DIR ?= /etc/udev/rules.d
+.PHONY: install-udev
+install-udev:
+	install -D -m 0644 udev/70-accel.rules $(DESTDIR)$(UDEV_RULES_DIR)/70-accel.rules
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/udev ] && command -v udevadm >/dev/null; then \
+		echo "udevadm: reload the rules, replay the accel devices' add events"; \
+		udevadm control --reload && udevadm trigger --action=add --subsystem-match=accel && \
+		udevadm settle; \
+	fi
 
 .PHONY: matrix series series-check lint docs mutants abi expected-results expected-matrix
 

@@ -20,8 +20,9 @@ source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
 arch=${GUEST_ARCH:-um}
+[ "$arch" != arm64 ] || die "make bench: ARCH=um or ARCH=x86_64 (the arm64 guest has no bench reference)"
 boots=${BENCH_BOOTS:-3}
-boot=$(boot_script "$arch")
+boot_script "$arch"
 base=
 [ "${1:-}" != --base ] || base=1
 
@@ -69,7 +70,7 @@ for i in $(seq 1 "$boots"); do
 	phase 5/5 "boot $i of $boots ($arch${base:+, the base alone}): accel_bench${BENCH_PARAMS:+ $BENCH_PARAMS}"
 	# shellcheck disable=SC2086
 	if ! BOOT_ARGS="kmemleak=off" MODPARAMS="num_devices=1" BOOT_TIMEOUT=1800 \
-		"$boot" "${opts[@]}" "$TOP/harness/guest/bench.sh" "${args[@]}" ${BENCH_PARAMS:-} >"$B/boot-$i.log" 2>&1; then
+		"${BOOT[@]}" "${opts[@]}" "$TOP/harness/guest/bench.sh" "${args[@]}" ${BENCH_PARAMS:-} >"$B/boot-$i.log" 2>&1; then
 		rc=1
 		tail -n 20 "$B/boot-$i.log" | sed 's/^/      | /'
 	fi

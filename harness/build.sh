@@ -11,11 +11,11 @@ take_lock
 name=${1:?usage: build.sh NAME [targets]}; shift
 case $name in
 uml)	arch=um baseconf=defconfig frags=(uml.config accel.config) ;;
-x86_64)	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config accel.config) ;;
+x86_64)	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config guest.config accel.config) ;;
 x86_64-debug)
-	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config accel.config x86_64-debug.config) ;;
+	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config guest.config accel.config x86_64-debug.config) ;;
 x86_64-kcsan)
-	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config accel.config x86_64-kcsan.config) ;;
+	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config guest.config accel.config x86_64-kcsan.config) ;;
 uml-noaccel)
 	arch=um baseconf=defconfig frags=(uml.config noaccel.config) ;;
 uml-nodrm)
@@ -24,7 +24,9 @@ uml-nodrm)
 uml-base)
 	arch=um baseconf=defconfig frags=(uml.config) ;;
 x86_64-base)
-	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config) ;;
+	arch=x86_64 baseconf=alldefconfig frags=(x86_64.config guest.config) ;;
+# cross-built (gcc-aarch64-linux-gnu), booted under QEMU's virt machine
+arm64)	arch=arm64 baseconf=alldefconfig frags=(arm64.config guest.config accel.config) ;;
 *)	die "unknown build configuration '$name'" ;;
 esac
 [ -z "${FRAGMENTS:-}" ] || read -r -a frags <<<"$FRAGMENTS"
@@ -33,7 +35,9 @@ O=$STATE/build-$name
 TREE=$(build_tree "$name")
 mkdir -p "$O"
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-MAKE=(make -C "$TREE" ARCH=$arch O="$O" CC="ccache gcc" -j"$JOBS")
+cross=
+[ "$arch" != arm64 ] || cross=aarch64-linux-gnu-
+MAKE=(make -C "$TREE" ARCH=$arch O="$O" CROSS_COMPILE=$cross CC="ccache ${cross}gcc" -j"$JOBS")
 
 # Every option a fragment sets must survive olddefconfig: a dependency that
 # is not met drops options without a word.

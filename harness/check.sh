@@ -82,11 +82,12 @@ grep -hE '^=== .*: [0-9]+s$' "$OUT"/log/kselftest-[12].log | sed 's/^/      /' |
 tally_guest "kselftest: the guest ran them all, exit status 0, no kernel report" "$out" "$log"
 say "      kselftests took $((SECONDS - t))s"
 
-phase 9/$total "x86_64 SMP guest under QEMU (2 vCPUs, PREEMPT): the kselftests 64-bit and 32-bit, the KUnit module"
+phase 9/$total "x86_64 SMP guest under QEMU (2 vCPUs, PREEMPT): the kselftests 64-bit and 32-bit, the KUnit module; udev and a render user"
 t=$SECONDS
 build_x86_64_and_kselftests
 say "      x86_64 kernel and 32-bit kselftests built in $((SECONDS - t))s"
 x86_64_guest_layer x86_64 kselftest-x86_64 kunit-x86_64-guest
+udev_layer
 
 # The x86_64 debug guest (KASAN, lockdep, debugobjects) is make matrix's:
 # its kernel's cold build (684 s) and its run (1151 s) were 38% of a cold
@@ -95,8 +96,9 @@ x86_64_guest_layer x86_64 kselftest-x86_64 kunit-x86_64-guest
 phase 10/$total "DRM=m without the accel core (uml-noaccel), booted: the accel_disabled suite as a module"
 noaccel_layer
 
-phase 11/$total "Debian's own amd64 configuration with the series (linux-config-6.1)"
+phase 11/$total "Debian's own amd64 and arm64 configurations with the series (linux-config-6.1, arm64 cross-built)"
 "$TOP/harness/debian.sh" || :
+"$TOP/harness/debian.sh" debian-arm64 || :
 
 phase 12/$total "ABI for distributions: abidiff of drm.ko, base against series (Debian's config, the builds of phase 11)"
 "$TOP/harness/abi.sh" || :

@@ -14,6 +14,11 @@
 # Debian's DWARF debug info (BTF off: it needs pahole), which abi.sh
 # compares (make abi). Results "debian: ...".
 #
+# debian.sh debian-arm64: the same with Debian's arm64 configuration
+# (linux-config-6.1:arm64, unpacked from the archive, not installed),
+# cross-built with gcc-aarch64-linux-gnu, without debug info: where the
+# NPUs are. Results "debian-arm64: ...".
+#
 # debian.sh allmodconfig (make matrix): the same W=1 comparison, with
 # sparse (C=2) too, on x86_64 allmodconfig instead; one result
 # "allmodconfig: ...".
@@ -25,23 +30,39 @@ standalone_start "$mode"
 need_pkgs linux-config-6.1 sparse
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 TALLY_LAYER=$mode
-cfg=/usr/src/linux-config-6.1/config.amd64_none_amd64.xz
-[ -f "$cfg" ] || die "linux-config-6.1 has no $cfg"
+karch=x86_64 cross= debcfg=1
+case $mode in
+debian)
+	cfg=/usr/src/linux-config-6.1/config.amd64_none_amd64.xz
+	cfgver="linux-config-6.1 $(dpkg-query -W -f='${Version}' linux-config-6.1)"
+	;;
+debian-arm64)
+	need_pkgs gcc-aarch64-linux-gnu
+	need_foreign_pkgs arm64
+	d=$(unpacked_debs linux-config-arm64 linux-config-6.1:arm64)
+	cfg=$d/usr/src/linux-config-6.1/config.arm64_none_arm64.xz
+	cfgver="linux-config-6.1:arm64 $(sed -n 's/^linux-config-6.1:arm64=//p' "$d/.versions")"
+	karch=arm64 cross=aarch64-linux-gnu-
+	;;
+allmodconfig) debcfg= ;;
+*) die "debian.sh [debian|debian-arm64|allmodconfig]" ;;
+esac
+[ -z "$debcfg" ] || [ -f "$cfg" ] || die "no $cfg"
 O=$STATE/build-$mode
 B=$STATE/build-$mode-base
 D=$OUT/log/$mode
 rm -rf "$D"; mkdir -p "$D" "$O" "$B"
 
-# kmake TREE BUILD ARGS...: make in BUILD for x86_64
+# kmake TREE BUILD ARGS...: make in BUILD for $karch
 kmake() {
 	local t=$1 b=$2
 	shift 2
-	make -C "$t" ARCH=x86_64 O="$b" CC="ccache gcc" -j"$JOBS" "$@"
+	make -C "$t" ARCH=$karch O="$b" CROSS_COMPILE=$cross CC="ccache ${cross}gcc" -j"$JOBS" "$@"
 }
 
 # the configuration of TREE in BUILD: Debian's file or allmodconfig
 configure() {
-	if [ "$mode" = debian ]; then
+	if [ -n "$debcfg" ]; then
 		xz -dc "$cfg" >"$2/.config"
 	else
 		logged "allmodconfig ($(basename "$2"))" kmake "$1" "$2" allmodconfig
@@ -62,8 +83,8 @@ base=$(base_worktree)
 # vals BUILD: the lines of the options that matter here
 vals() { grep -E '^(# )?CONFIG_(DRM|DRM_ACCEL|DRM_ACCEL_DUMMY|DRM_ACCEL_KUNIT_TEST|KUNIT)[= ]' "$1/.config" | sed 's/^/      /'; }
 sparse=
-if [ "$mode" = debian ]; then
-	say "      config: $cfg (linux-config-6.1 $(dpkg-query -W -f='${Version}' linux-config-6.1))"
+if [ -n "$debcfg" ]; then
+	say "      config: $cfg ($cfgver)"
 	# 1. what olddefconfig does with Debian's file
 	xz -dc "$cfg" >"$O/.config"
 	kmake "$TREE" "$O" -s listnewconfig >"$D/listnewconfig.txt" 2>&1 ||

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The guest's root, shared by boot.sh (UML, a hostfs directory) and
-# boot-x86_64.sh (QEMU, the same directory packed as an initramfs):
-# busybox-static, the modules (modules_install + depmod), the kselftests
+# boot-qemu.sh (QEMU, the same directory packed as an initramfs):
+# busybox-static (arm64's, unpacked from the archive, for that guest), the modules (modules_install + depmod), the kselftests
 # when installed, and /job with the program (plus, for a dynamic binary,
 # the libraries ldd lists, and the files $JOB_FILES names) and its
 # environment. Sourced after lib.sh.
@@ -48,11 +48,11 @@ guest_setup() {
 	shift 2
 	shift "$GUEST_NOPTS"
 	guest_root "$arch" "$O" "$ROOT"
-	if [ "$arch" = x86_64 ]; then
-		guest_kselftests "$ROOT" "$STATE/kselftest-uml" "$STATE/kselftest-m32"
-	else
-		guest_kselftests "$ROOT" "$STATE/kselftest-uml"
-	fi
+	case $arch in
+	x86_64) guest_kselftests "$ROOT" "$STATE/kselftest-uml" "$STATE/kselftest-m32" ;;
+	arm64) guest_kselftests "$ROOT" "$STATE/kselftest-arm64" "$STATE/kselftest-armhf" ;;
+	*) guest_kselftests "$ROOT" "$STATE/kselftest-uml" ;;
+	esac
 	if [ -n "$shell" ]; then
 		JOB_SHELL=1 guest_job "$ROOT" /bin/true
 		return 0
@@ -60,24 +60,33 @@ guest_setup() {
 	prog=${1:?usage: $usage}
 	shift
 	[ -f "$prog" ] || die "RUN=$prog: no such file"
+	# a binary must be the guest's: the host's runs on um and x86_64 only
+	# (ELF e_machine 183 is AArch64, 40 32-bit arm)
+	if [ "$arch" = arm64 ] && [ "$(head -c 4 "$prog" | tr -d '\0')" = $'\x7fELF' ] &&
+	   ! grep -qxE ' *(183|40)' <<<"$(od -An -tu2 -j18 -N2 "$prog")"; then
+		die "RUN=$prog: not an arm program; the arm64 guest runs scripts and arm binaries"
+	fi
 	JOB_NOLOAD=$noload guest_job "$ROOT" "$prog" "$@"
 }
 
 # guest_root ARCH BUILD ROOT: (re)build ROOT when the kernel in BUILD or
 # its modules changed since the last time
 guest_root() {
-	local arch=$1 O=$2 ROOT=$3 stamp release a
+	local arch=$1 O=$2 ROOT=$3 stamp release a bb=/bin/busybox
+	[ "$arch" != arm64 ] || bb=$(unpacked_debs busybox-arm64 busybox-static:arm64)/bin/busybox
 	# a change to a module (drm.ko, say) relinks neither the kernel nor
 	# modules.order: every module's mtime is part of the stamp
 	stamp=$({ stat -c %Y "$O/modules.order" "$TOP/harness/guest/init"
 		  find "$O" -maxdepth 1 -name linux -printf '%T@\n'
-		  find "$O/arch" -name bzImage -printf '%T@\n' 2>/dev/null
+		  find "$O/arch" -name bzImage -printf '%T@\n' -o -name Image -printf '%T@\n' 2>/dev/null
+		  cksum "$bb"
 		  find "$O" -name '*.ko' -printf '%T@ %p\n' | sort; } 2>/dev/null | sha1sum)
 	[ "$(cat "$ROOT/.stamp" 2>/dev/null)" = "$stamp" ] && return 0
 	rm -rf "$ROOT"
 	mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,root,etc,job,lib,usr}
 	ln -s bin "$ROOT/sbin"; ln -s ../bin "$ROOT/usr/bin"; ln -s ../bin "$ROOT/usr/sbin"
-	cp /bin/busybox "$ROOT/bin/busybox"
+	cp "$bb" "$ROOT/bin/busybox"
+	# the host's busybox-static is the same version: the same applets
 	for a in $(/bin/busybox --list); do
 		[ -e "$ROOT/bin/$a" ] || ln -s busybox "$ROOT/bin/$a"
 	done
@@ -88,6 +97,7 @@ guest_root() {
 	# a KUnit build has everything built in, or no modules at all
 	if grep -q '^CONFIG_MODULES=y' "$O/.config" && [ -f "$O/modules.order" ]; then
 		logged "modules_install ($arch)" make -C "$(build_tree "${O##*/build-}")" ARCH="$arch" O="$O" \
+			CROSS_COMPILE="$(cross_prefix "$arch")" \
 			INSTALL_MOD_PATH="$ROOT" modules_install
 		release=$(cat "$O/include/config/kernel.release")
 		logged "depmod ($arch)" depmod -b "$ROOT" "$release"
@@ -119,6 +129,9 @@ guest_job() {
 	for f in ${JOB_FILES:-}; do
 		cp "$f" "$ROOT/job/"
 	done
+	# $JOB_SYSROOT: a tree of files the program copies over / itself
+	# (host programs and their libraries, configuration), in /job/sysroot
+	[ -z "${JOB_SYSROOT:-}" ] || cp -a "$JOB_SYSROOT" "$ROOT/job/sysroot"
 	if ldd "$prog" >/dev/null 2>&1; then
 		for lib in $(ldd "$prog" 2>/dev/null | grep -o '/[^ ]*'); do
 			mkdir -p "$ROOT$(dirname "$lib")"

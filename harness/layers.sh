@@ -8,20 +8,31 @@
 # 64-bit (LAYER/PROGRAM) and 32-bit (LAYER-m32/PROGRAM), side by side, and
 # then the KUnit module (KUNIT_LAYER)
 x86_64_guest_layer() {
-	local build=$1 layer=$2 klayer=$3
-	local t=$SECONDS log out p
+	qemu_guest_layer x86_64 "$@"
+}
+
+# qemu_guest_layer ARCH BUILD LAYER [KUNIT_LAYER]: x86_64_guest_layer for
+# the QEMU guest of ARCH (x86_64, arm64: its 32-bit programs are armhf);
+# without KUNIT_LAYER, the kselftests alone
+qemu_guest_layer() {
+	local arch=$1 build=$2 layer=$3 klayer=${4:-}
+	local t=$SECONDS log out p what="64-bit and 32-bit"
 	log=$OUT/log/$layer.log
 	rm -f "$OUT/log/$layer.outcome"
 	BOOT_BUILD=$build BOOT_OUTCOME=$OUT/log/$layer.outcome BOOT_TIMEOUT=5400 \
-		"$TOP/harness/boot-x86_64.sh" "$TOP/harness/guest/kselftests.sh" --kunit >"$log" 2>&1 || :
+		"$TOP/harness/boot-qemu.sh" "$arch" "$TOP/harness/guest/kselftests.sh" ${klayer:+--kunit} \
+		>"$log" 2>&1 || :
 	out=$(cat "$OUT/log/$layer.outcome" 2>/dev/null || echo died)
 	grep -m1 'qemu: ' "$log" | tr -d '\r' || :
 	TAP_LAYER=$layer count_tap "$log"
-	# the KUnit suites as a module (DRM=m) on 2 CPUs with preemption and
-	# compat: what kunit.py --arch=x86_64 runs built in (make matrix)
-	count_kunit_log "$klayer" "$log"
+	if [ -n "$klayer" ]; then
+		# the KUnit suites as a module (DRM=m) on 2 CPUs with preemption and
+		# compat: what kunit.py --arch=x86_64 runs built in (make matrix)
+		count_kunit_log "$klayer" "$log"
+		what+=", and the KUnit module"
+	fi
 	tr -d '\r' <"$log" | grep -E '^(@@ksft-dir|=== .*: [0-9]+s$)' | sed 's/^/      /' || :
-	tally_guest "$layer: the guest ran them all, 64-bit and 32-bit, and the KUnit module, exit status 0, no kernel report" \
+	tally_guest "$layer: the guest ran them all, $what, exit status 0, no kernel report" \
 		"$out" "$log"
 	# Side by side: each test has the same result from a 32-bit process, whose
 	# core ioctls go through drm_compat_ioctl(), as from a 64-bit one.
@@ -36,7 +47,29 @@ x86_64_guest_layer() {
 	else
 		tally "$layer: the 32-bit results equal the 64-bit ones" pass
 	fi
-	say "      x86_64 kselftests took $((SECONDS - t))s"
+	say "      $arch kselftests took $((SECONDS - t))s"
+}
+
+# udev_layer: the x86_64 guest runs Debian 12's own systemd-udevd with
+# udev/70-accel.rules (harness/guest/udev.sh): the accel nodes get group
+# render, mode 0660, the uaccess tag; a user outside render gets EACCES;
+# then a user in group render, without any capability, runs
+# accel_abi_test (results "udev: ..." and "udev/accel_abi_test: ...")
+udev_layer() {
+	local t=$SECONDS log=$OUT/log/udev.log out sysroot
+	rm -f "$OUT/log/udev.outcome"
+	if ! sysroot=$(udev_sysroot); then
+		tally "udev: the guest ran udevd and the render user's kselftests, exit status 0, no kernel report" \
+			fail "" "Debian's udev could not be unpacked (see $LOG)"
+		return
+	fi
+	JOB_SYSROOT=$sysroot BOOT_OUTCOME=$OUT/log/udev.outcome BOOT_TIMEOUT=1800 \
+		"$TOP/harness/boot-qemu.sh" x86_64 "$TOP/harness/guest/udev.sh" >"$log" 2>&1 || :
+	out=$(cat "$OUT/log/udev.outcome" 2>/dev/null || echo died)
+	TAP_LAYER=udev count_tap "$log"
+	tally_guest "udev: the guest ran udevd and the render user's kselftests, exit status 0, no kernel report" \
+		"$out" "$log"
+	say "      udev and the render user's kselftests took $((SECONDS - t))s"
 }
 
 # The programs of the stress issue: module and drm.ko cycles, unplug
@@ -52,7 +85,7 @@ x86_64_stress_layer() {
 	log=$OUT/log/$layer.log
 	rm -f "$OUT/log/$layer.outcome"
 	STRESS_SECONDS=$3 BOOT_BUILD=$build BOOT_OUTCOME=$OUT/log/$layer.outcome BOOT_TIMEOUT=3600 \
-		"$TOP/harness/boot-x86_64.sh" "$TOP/harness/guest/kselftests.sh" --no-m32 $STRESS_PROGS \
+		"$TOP/harness/boot-qemu.sh" x86_64 "$TOP/harness/guest/kselftests.sh" --no-m32 $STRESS_PROGS \
 		>"$log" 2>&1 || :
 	out=$(cat "$OUT/log/$layer.outcome" 2>/dev/null || echo died)
 	grep -m1 'qemu: ' "$log" | tr -d '\r' || :

@@ -137,7 +137,7 @@ expected_count() {
 # a result line (a SKIP's reason, the runner's count of leaks) is its
 # note, not its name.
 count_tap() {
-	local line st base=${TAP_LAYER:-kselftest} name note layer kunit= diag
+	local line st base=${TAP_LAYER:-kselftest} name note layer kunit= diag run=
 	layer=$base
 	diag=$(mktemp)
 	while IFS= read -r line; do
@@ -150,8 +150,10 @@ count_tap() {
 		[ -z "$kunit" ] || continue
 		case $line in
 		"@@ksft-dir /kselftest32") base=${TAP_LAYER:-kselftest}-m32 layer=$base; continue ;;
-		"=== "*": "*s) layer=$base; continue ;;
-		"=== "*) layer=$base/${line#=== }; continue ;;
+		"=== "*": "*s) layer=$base run=; continue ;;
+		"=== "*) layer=$base/${line#=== } run=; continue ;;
+		# the name of the next result: 6.1's harness prints none on a SKIP
+		"#  RUN "*) run=${line#\#  RUN } run=${run#"${run%%[! ]*}"} run=${run% ...}; continue ;;
 		"ok "*"# SKIP"*) st=skip ;;
 		"ok "*) st=pass ;;
 		"not ok "*) st=fail ;;
@@ -164,6 +166,8 @@ count_tap() {
 		fi
 		name=${line#*ok }
 		name=${name#[0-9]* }
+		case $name in "# SKIP"*) name="$run ${name}" ;; esac
+		run=
 		# TAP's " # " ends the name: a SKIP's reason or a comment, the note
 		note=
 		case $name in *" # "*) note=${name#* # } name=${name%% # *} ;; esac
@@ -377,18 +381,98 @@ need_pkgs() {
 	}
 }
 
-# need_i386_pkgs PKG:i386...: need_pkgs, with dpkg taking i386 packages
-# first (the 32-bit kselftests link i386 static libraries)
-need_i386_pkgs() {
-	if ! dpkg --print-foreign-architectures | grep -qx i386; then
-		[ "$(id -u)" -eq 0 ] || die "dpkg lacks the i386 architecture: run as root"
-		say "    dpkg --add-architecture i386"
-		dpkg --add-architecture i386
+# need_foreign_pkgs ARCH PKG:ARCH...: need_pkgs, with dpkg taking the
+# packages of architecture ARCH first (i386: the 32-bit kselftests link
+# i386 static libraries; arm64 and armhf: the arm64 guest's)
+need_foreign_pkgs() {
+	local a=$1
+	shift
+	if [ "$a" != "$(dpkg --print-architecture)" ] &&
+	   ! dpkg --print-foreign-architectures | grep -qx "$a"; then
+		[ "$(id -u)" -eq 0 ] || die "dpkg lacks the $a architecture: run as root"
+		say "    dpkg --add-architecture $a"
+		dpkg --add-architecture "$a"
 		# an index that fails (a mirror mid-sync) need not be the one
 		# the packages come from: the install decides
 		apt-get update >>"$LOG" 2>&1 || say "    apt-get update: some lists failed, see $LOG"
 	fi
-	need_pkgs "$@"
+	[ $# -eq 0 ] || need_pkgs "$@"
+}
+
+# need_i386_pkgs PKG:i386...: need_foreign_pkgs i386
+need_i386_pkgs() { need_foreign_pkgs i386 "$@"; }
+
+# unpacked_debs NAME PKG[:ARCH]...: print $STATE/debs/NAME, the files of
+# the packages unpacked there (apt-get download, dpkg-deb -x), not
+# installed: another architecture's busybox-static or kernel
+# configuration, a udev for the guest. Unpacked again when the candidate
+# versions change.
+unpacked_debs() {
+	local d=$STATE/debs/$1 want p tmp
+	shift
+	want=$(deb_candidates "$@")
+	# no candidate (no package lists): what was unpacked before serves
+	if [ "$(cat "$d/.versions" 2>/dev/null)" = "$want" ] ||
+	   { [ -f "$d/.versions" ] && grep -q '=$' <<<"$want"; }; then
+		echo "$d"
+		return 0
+	fi
+	tmp=$d.new
+	rm -rf "$tmp"
+	mkdir -p "$tmp/.deb"
+	if ! (cd "$tmp/.deb" && apt-get download "$@") >>"$LOG" 2>&1; then
+		apt-get update >>"$LOG" 2>&1 || :
+		(cd "$tmp/.deb" && apt-get download "$@") >>"$LOG" 2>&1 ||
+			die "apt-get download $* failed (see $LOG)"
+	fi
+	for p in "$tmp"/.deb/*.deb; do
+		dpkg-deb -x "$p" "$tmp"
+	done
+	rm -rf "$tmp/.deb"
+	deb_candidates "$@" >"$tmp/.versions"
+	rm -rf "$d"
+	mv "$tmp" "$d"
+	echo "$d"
+}
+
+# deb_candidates PKG...: "PKG=VERSION" of each package apt would take
+deb_candidates() {
+	local p
+	for p in "$@"; do
+		printf '%s=%s\n' "$p" "$(apt-cache policy "$p" 2>/dev/null | sed -n 's/^ *Candidate: //p')"
+	done
+}
+
+# sysroot_add ROOT DEST PROGRAM: a host program into ROOT at DEST, with
+# the libraries ldd lists at their own paths ($SYSROOT_LIBS: a
+# directory the libraries are looked up in first)
+sysroot_add() {
+	local root=$1 dest=$2 prog=$3 lib
+	mkdir -p "$root$(dirname "$dest")"
+	cp -L "$prog" "$root$dest"
+	for lib in $(LD_LIBRARY_PATH=${SYSROOT_LIBS:-} ldd "$prog" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+# udev_sysroot: print $STATE/udev-sysroot, what the x86_64 guest needs to
+# run Debian 12's own udev with the repository's rule (JOB_SYSROOT of
+# harness/guest/udev.sh): udevadm, which is systemd-udevd too, and its
+# libraries (the udev package unpacked, not installed: the host's udev
+# stays as it is), Debian's rules in /lib/udev/rules.d,
+# udev/70-accel.rules in /etc/udev/rules.d, util-linux's setpriv
+udev_sysroot() {
+	local d r=$STATE/udev-sysroot
+	d=$(unpacked_debs udev udev)
+	rm -rf "$r"
+	mkdir -p "$r/lib/systemd" "$r/lib/udev" "$r/etc/udev/rules.d"
+	sysroot_add "$r" /usr/local/bin/udevadm "$d/bin/udevadm"
+	ln -s /usr/local/bin/udevadm "$r/lib/systemd/systemd-udevd"
+	cp -a "$d/lib/udev/rules.d" "$r/lib/udev/"
+	cp "$TOP/udev/70-accel.rules" "$r/etc/udev/rules.d/"
+	sysroot_add "$r" /usr/local/bin/setpriv "$(command -v setpriv)"
+	echo "$r"
 }
 
 # The packages every build needs (libnl-genl: accel_ras_test, linked
@@ -535,17 +619,24 @@ standalone_start() {
 }
 
 # guest_build ARCH: the build configuration of the guest kernel of ARCH
-# (um or x86_64), or of its debug kernel with $GUEST_KERNEL=debug (make
-# boot [ARCH=x86_64] KERNEL=debug; UML's is the kunit-debug build, with
-# everything built in); the plain one when it is empty
+# (um, x86_64 or arm64), or of its debug kernel with $GUEST_KERNEL=debug
+# (make boot [ARCH=x86_64] KERNEL=debug; UML's is the kunit-debug build,
+# with everything built in); the plain one when it is empty
 guest_build() {
 	case ${1:-um}:${GUEST_KERNEL:-} in
 	um:) echo uml ;;
 	x86_64:) echo x86_64 ;;
+	arm64:) echo arm64 ;;
 	x86_64:debug) echo x86_64-debug ;;
 	um:debug) echo kunit-debug ;;
+	arm64:debug) die "KERNEL=debug: the arm64 guest has no debug kernel (ARCH=x86_64 or um have)" ;;
 	*) die "KERNEL=$GUEST_KERNEL: the guest kernels are the plain one (no KERNEL=) and KERNEL=debug" ;;
 	esac
+}
+
+# cross_prefix ARCH: the CROSS_COMPILE of the kernel builds of ARCH
+cross_prefix() {
+	[ "$1" != arm64 ] || echo aarch64-linux-gnu-
 }
 
 # Phases shared by make run, make check and make boot: packages, base
@@ -566,6 +657,12 @@ prepare_kernel() {
 	# NOBUILD=1: the caller builds what it needs (make bench-base)
 	[ -z "${NOBUILD:-}" ] || return 0
 	local t=$SECONDS
+	if [ "$arch" = arm64 ]; then
+		phase "$((n + 3))/$total" "building the arm64 kernel (cross; SMP, PREEMPT, 32-bit compat; DRM=m, DRM_ACCEL=y, dummy_accel=m)"
+		build_arm64_and_kselftests
+		say "      built in $((SECONDS - t))s: $STATE/build-arm64/arch/arm64/boot/Image"
+		return
+	fi
 	if [ "$arch" = x86_64 ]; then
 		if [ "$build" = x86_64-debug ]; then
 			phase "$((n + 3))/$total" "building the x86_64 debug kernel (KASAN, lockdep, debugobjects, kmemleak; DRM=m, dummy_accel=m)"
@@ -632,34 +729,68 @@ build_uml_and_kselftests() {
 
 # build_x86_64_and_kselftests [BUILD]: the x86_64 kernel of build
 # configuration BUILD (x86_64, the default, or x86_64-debug) and its
-# modules, and the kselftests 64-bit and 32-bit (static, -m32: the compat
-# path of every ioctl).
+# modules, and the kselftests 64-bit and 32-bit (static, i386: the compat
+# path of every ioctl). The 32-bit ones are built by Debian's i686 cross
+# compiler, not gcc-multilib, which conflicts with every cross compiler
+# (the arm64 guest's and Debian's arm64 configuration need two).
 build_x86_64_and_kselftests() {
 	local build=${1:-x86_64}
-	need_pkgs qemu-system-x86 gcc-multilib
+	need_pkgs qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross
 	need_i386_pkgs libnl-genl-3-dev:i386 libnl-3-dev:i386
 	logged_progress "build $build" "$TOP/harness/build.sh" "$build" all
 	build_kselftests
-	logged "kselftest install (-m32)" make -C "$TREE/tools/testing/selftests" \
-		TARGETS=accel O="$STATE/build-kselftest-m32" CC="gcc -m32" \
-		LDFLAGS="-static -m32" \
-		KHDR_INCLUDES="-isystem $STATE/build-headers/usr/include" \
+	logged "kselftest install (i386)" make -C "$TREE/tools/testing/selftests" \
+		TARGETS=accel O="$STATE/build-kselftest-m32" CC=i686-linux-gnu-gcc \
+		LDFLAGS=-static KHDR_INCLUDES="-isystem $STATE/build-headers/usr/include" \
 		INSTALL_PATH="$STATE/kselftest-m32" install
 }
 
-# The boot script of guest architecture $1 (um or x86_64).
+# build_arm64_and_kselftests: the arm64 kernel (cross-built) and its
+# modules, and the kselftests cross-built static, 64-bit and 32-bit arm
+# (armhf: the compat path of every ioctl), each against the uapi headers
+# of its architecture.
+build_arm64_and_kselftests() {
+	need_pkgs qemu-system-arm gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf \
+		  libc6-dev-arm64-cross libc6-dev-armhf-cross
+	need_foreign_pkgs arm64 libnl-genl-3-dev:arm64 libnl-3-dev:arm64
+	need_foreign_pkgs armhf libnl-genl-3-dev:armhf libnl-3-dev:armhf
+	logged_progress "build arm64" "$TOP/harness/build.sh" arm64 all
+	cross_kselftests arm64 aarch64-linux-gnu kselftest-arm64
+	cross_kselftests arm arm-linux-gnueabihf kselftest-armhf
+}
+
+# cross_kselftests KARCH TRIPLET NAME: the kselftests built by TRIPLET-gcc
+# against the uapi headers of kernel architecture KARCH, installed in
+# $STATE/NAME
+cross_kselftests() {
+	local h=$STATE/build-headers-$1
+	logged "headers_install ($1)" make -C "$TREE" ARCH="$1" O="$h" \
+		INSTALL_HDR_PATH="$h/usr" headers_install
+	logged "kselftest install ($2)" make -C "$TREE/tools/testing/selftests" \
+		TARGETS=accel O="$STATE/build-$3" CC="$2-gcc" LDFLAGS=-static \
+		KHDR_INCLUDES="-isystem $h/usr/include" INSTALL_PATH="$STATE/$3" install
+}
+
+# boot_script ARCH: set the array BOOT to the boot script of guest
+# architecture ARCH (um, x86_64 or arm64) and its first arguments (not
+# printed: a die in a command substitution would leave it empty)
 boot_script() {
 	case ${1:-um} in
-	um) echo "$TOP/harness/boot.sh" ;;
-	x86_64) echo "$TOP/harness/boot-x86_64.sh" ;;
-	*) die "ARCH=$1: the guest is um (the default) or x86_64" ;;
+	um) BOOT=("$TOP/harness/boot.sh") ;;
+	x86_64 | arm64) BOOT=("$TOP/harness/boot-qemu.sh" "$1") ;;
+	*) die "ARCH=$1: the guest is um (the default), x86_64 or arm64" ;;
 	esac
 }
 
-# Build a guest test program statically against the composed uapi headers.
+# guest_cc SRC OUT [ARCH]: build a guest test program statically against
+# the composed uapi headers, for the guest of ARCH (um or x86_64, the
+# host's compiler; arm64, the cross compiler and arm64's headers)
 guest_cc() {
-	local src=$1 out=$2
+	local src=$1 out=$2 cc=gcc hdr=$STATE/build-headers
+	if [ "${3:-}" = arm64 ]; then
+		cc=aarch64-linux-gnu-gcc hdr=$STATE/build-headers-arm64
+	fi
 	mkdir -p "$(dirname "$out")"
-	logged "cc $(basename "$src")" gcc -static -O2 -Wall -Werror \
-		-I"$STATE/build-headers/usr/include" -o "$out" "$src" -lpthread
+	logged "cc $(basename "$src")" "$cc" -static -O2 -Wall -Werror \
+		-I"$hdr/usr/include" -o "$out" "$src" -lpthread
 }

@@ -17,7 +17,7 @@ export LOG_STARTED=1
 export RESULTS=$OUT/matrix-results.txt PHASE_TIMES=$OUT/matrix-phase-times.txt
 : >"$RESULTS"
 : >"$PHASE_TIMES"
-total=14
+total=15
 prepare_kernel 1 $total
 guest_cc "$TOP/harness/guest/accel-demo.c" "$OUT/guest/accel-demo"
 progs=$(sed -n 's/^accel://p' "$STATE/kselftest-uml/kselftest-list.txt" 2>/dev/null)
@@ -59,8 +59,9 @@ else
 fi
 say "      DRM=n build took $((SECONDS - t))s"
 
-phase 9/$total "5*. Debian's own amd64 configuration with the series"
+phase 9/$total "5*. Debian's own amd64 and arm64 configurations with the series"
 timed "Debian" "$TOP/harness/debian.sh"
+timed "Debian arm64" "$TOP/harness/debian.sh" debian-arm64
 
 phase 10/$total "6. x86_64 allmodconfig: W=1 and sparse on drm.ko and drivers/accel"
 timed "allmodconfig" "$TOP/harness/debian.sh" allmodconfig
@@ -91,6 +92,12 @@ timed "KUnit kunit-kcsan" env KUNIT_ARGS="$qemu" "$TOP/harness/kunit.sh" kunit-k
 grep -ah 'CPUs online' "$STATE"/build-kunit-{x86_64,kcsan}/test.log 2>/dev/null | sed 's/^.*# /      /' || :
 timed "KUnit kunit-noaccel" "$TOP/harness/kunit.sh" kunit-noaccel drivers/accel/tests/disabled.kunitconfig
 
-phase 14/$total "the results are, by name, those harness/expected-matrix lists"
+phase 14/$total "arm64 guest under QEMU (virt, 2 vCPUs, TCG, PREEMPT): the kselftests 64-bit and 32-bit (armhf)"
+t=$SECONDS
+build_arm64_and_kselftests
+say "      arm64 kernel and kselftests built in $((SECONDS - t))s"
+qemu_guest_layer arm64 arm64 kselftest-arm64
+
+phase 15/$total "the results are, by name, those harness/expected-matrix lists"
 EXPECTED_RESULTS=$TOP/harness/expected-matrix count_layers
 summarize

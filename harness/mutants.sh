@@ -94,8 +94,9 @@ layer_boot() {
 		return
 	fi
 	rm -f "$outf"
+	boot_script "${2:-um}"
 	BOOT_OUTCOME=$outf BOOT_TIMEOUT=$([ "${2:-um}" = um ] && echo 480 || echo 900) \
-		"$(boot_script "${2:-um}")" "$TOP/harness/guest/kselftests.sh" --first-failure \
+		"${BOOT[@]}" "$TOP/harness/guest/kselftests.sh" --first-failure \
 		>"$log" 2>&1 || :
 	tr -d '\r' <"$log" | sed -n 's/^not ok [0-9]* *//p'
 	# the x86_64 guest must have run the 32-bit build too (unless a

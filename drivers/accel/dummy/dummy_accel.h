@@ -140,6 +140,10 @@ struct dummy_accel_device {
 
 /* Per open file: allocated in open, freed when the file and its jobs are gone */
 struct dummy_accel_file {
+	/*
+	 * held by the file and each of its jobs; a job drops it after its
+	 * device reference and wakes a close waiting for it (wake_up_var())
+	 */
 	struct kref ref;
 	/*
 	 * protects the order of the file's jobs on its entities: a job is

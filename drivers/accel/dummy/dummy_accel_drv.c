@@ -23,6 +23,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/wait_bit.h>
 
 #include <drm/drm_accel.h>
 #include <drm/drm_debugfs.h>
@@ -107,6 +108,14 @@ static void dummy_accel_postclose(struct drm_device *drm, struct drm_file *file)
 	struct dummy_accel_file *dfile = file->driver_priv;
 
 	dummy_accel_entities_fini(dfile);
+	/*
+	 * Unplugged, the file's jobs have ended or were just cancelled: wait
+	 * for their release (short work items), so that this put of the file
+	 * is the device's last and its accel index is free when close()
+	 * returns. A live device's close never waits for its jobs.
+	 */
+	if (drm_dev_is_unplugged(drm))
+		wait_var_event(&dfile->ref, kref_read(&dfile->ref) == 1);
 	kref_put(&dfile->ref, dummy_accel_file_release);
 }
 

@@ -344,6 +344,7 @@ static enum drm_gpu_sched_stat dummy_accel_job_timedout(struct drm_sched_job *sc
 static void dummy_accel_job_cleanup(struct dummy_accel_job *job)
 {
 	struct drm_device *drm = &job->core->adev->drm;
+	struct dummy_accel_file *dfile = job->dfile;
 	unsigned int i;
 
 	for (i = 0; i < job->num_deps; i++)
@@ -352,12 +353,25 @@ static void dummy_accel_job_cleanup(struct dummy_accel_job *job)
 		dummy_accel_bo_unmap(&job->out);
 	if (job->in.obj)
 		dummy_accel_bo_unmap(&job->in);
-	kref_put(&job->dfile->ref, dummy_accel_file_release);
 	if (job->hw_fence.ops)
 		dma_fence_put(&job->hw_fence);
 	else
 		kfree(job);
 	drm_dev_put(drm);
+	/*
+	 * The file last: a close of an unplugged device waits until its jobs
+	 * let go of it (dummy_accel_postclose()), and so of the device too.
+	 * wake_up_var() only hashes the address, which may be freed by then.
+	 */
+	if (!kref_put(&dfile->ref, dummy_accel_file_release)) {
+		/*
+		 * a put that is not the last orders nothing after it: the
+		 * count must be visible before wake_up_var() looks for the
+		 * waiter, which reads it after queueing itself
+		 */
+		smp_mb__after_atomic();
+		wake_up_var(&dfile->ref);
+	}
 	if (atomic_dec_and_test(&dummy_accel_live_jobs))
 		wake_up_var(&dummy_accel_live_jobs);
 }
@@ -849,6 +863,8 @@ void dummy_accel_cores_fini(struct dummy_accel_device *adev)
 		dummy_accel_core_drain(&adev->cores[i]);
 	for (i = adev->num_cores; i--;)
 		dummy_accel_core_fini(&adev->cores[i]);
+	/* free_job only queued the releases of the cores' jobs: done now */
+	flush_workqueue(dummy_accel_free_wq);
 }
 EXPORT_SYMBOL_IF_KUNIT(dummy_accel_cores_fini);
 

@@ -4,13 +4,17 @@
  * sysfs, uevent, debugfs, DRM_IOCTL_VERSION, the core ioctl allow-list,
  * the dummy_accel uapi, mknod'ed nodes, privileges and concurrent use.
  *
- * Needs root and a loaded dummy_accel (modprobe dummy_accel); without an
- * accel device every test is skipped with the reason. With dummy_accel
- * loaded only the debugfs tests may skip, when debugfs is not mounted: a
- * missing node or feature fails the test.
+ * Needs a loaded dummy_accel (modprobe dummy_accel) and its node open to
+ * the user; without an accel device every test is skipped with the
+ * reason. Run by root, with dummy_accel loaded, only the debugfs tests may
+ * skip, when debugfs is not mounted: a missing node or feature fails the
+ * test. Run by another user who may open the node (group render, through
+ * a udev rule), the tests that need root skip saying "needs root:" and
+ * why, and every other one runs.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <grp.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -80,6 +84,8 @@ TEST_F(accel, node_is_char_261_root_0600)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: the node as devtmpfs makes it; a udev rule changes it");
 	ASSERT_EQ(0, stat(self->node, &st));
 	EXPECT_TRUE(S_ISCHR(st.st_mode));
 	EXPECT_EQ(ACCEL_MAJOR, major(st.st_rdev));
@@ -313,6 +319,8 @@ TEST_F(accel, debugfs_name)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: debugfs");
 	if (!accel_debugfs_mounted())
 		SKIP(return, NO_DEBUGFS);
 	ASSERT_EQ(0, access("/sys/kernel/debug/accel", F_OK));
@@ -351,6 +359,8 @@ TEST_F(accel, debugfs_counters_follow_jobs)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: debugfs");
 	if (!accel_debugfs_mounted())
 		SKIP(return, NO_DEBUGFS);
 	ASSERT_EQ(0, access("/sys/kernel/debug/accel", F_OK));
@@ -394,6 +404,8 @@ TEST_F(accel, mknod_unused_minor_enodev)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: mknod (CAP_MKNOD)");
 	for (m = ACCEL_MINORS - 1; m >= 0; m--) {
 		snprintf(path, sizeof(path), "/sys/dev/char/261:%d", m);
 		if (access(path, F_OK))
@@ -407,6 +419,8 @@ TEST_F(accel, mknod_minor_256_and_above_enxio)
 {
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: mknod (CAP_MKNOD)");
 	EXPECT_EQ(-ENXIO, open_mknod(ACCEL_MINORS));
 	EXPECT_EQ(-ENXIO, open_mknod(ACCEL_MINORS + 1));
 	EXPECT_EQ(-ENXIO, open_mknod(1000));
@@ -427,7 +441,7 @@ static int as_nobody(int (*fn)(void *), void *arg)
 	int status;
 
 	if (pid == 0) {
-		if (setgid(65534) || setuid(65534))
+		if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
 			_exit(100);
 		_exit(fn(arg));
 	}
@@ -468,6 +482,8 @@ TEST_F(accel, unprivileged_open_eacces)
 {
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: becomes nobody (setuid)");
 	EXPECT_EQ(0, as_nobody(nobody_open, self->node));
 }
 
@@ -476,8 +492,86 @@ TEST_F(accel, passed_fd_works_for_anyone)
 {
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: becomes nobody (setuid)");
 	/* 1: VERSION failed, 2: the job failed or computed wrong */
 	EXPECT_EQ(0, as_nobody(nobody_use_fd, &self->fd));
+}
+
+/* A device's file and index, for a test run in a child */
+struct accel_fd_index {
+	int fd;
+	int index;
+};
+
+/* @path fails to open for writing with EACCES */
+static int write_refused(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 && errno == EACCES;
+}
+
+/*
+ * What only root may do, tried by a user who holds a file of the device:
+ * 0, or which step was not refused with EACCES.
+ */
+static int root_only_refused(void *arg)
+{
+	const struct accel_fd_index *d = arg;
+	char path[128];
+
+	/* a DRM master's core ioctl: refused on every accel file */
+	if (ioctl(d->fd, DRM_IOCTL_SET_MASTER, 0) != -1 || errno != EACCES)
+		return 1;
+	/* the driver's knobs: a sysfs attribute only root writes, debugfs */
+	snprintf(path, sizeof(path), "/sys/class/accel/accel%d/device/job_timeout_ms", d->index);
+	if (!write_refused(path))
+		return 2;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/hang_jobs", d->index);
+	if (accel_debugfs_mounted() && !write_refused(path))
+		return 3;
+	return 0;
+}
+
+/* @path exists and only its owner (root) may write it */
+static int root_writes_alone(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_uid == 0 && !(st.st_mode & 0022);
+}
+
+/*
+ * Whoever may open the node (a member of group render, through a udev
+ * rule) uses the device as root does; what only root may do is refused
+ * all the same: its knobs are root's alone, whatever the node's mode.
+ * Run by root, nobody tries them with root's file.
+ */
+TEST_F(accel, root_only_refused_to_others)
+{
+	static const char * const knobs[] = { "hang_jobs", "ras_inject", "counters" };
+	struct accel_fd_index d = { self->fd, self->index };
+	char path[128];
+	unsigned int i;
+	int ret;
+
+	if (self->fd < 0)
+		SKIP(return, "%s", self->why);
+	ret = geteuid() ? root_only_refused(&d) : as_nobody(root_only_refused, &d);
+	/* 1: SET_MASTER, 2: job_timeout_ms, 3: debugfs hang_jobs */
+	EXPECT_EQ(0, ret);
+	if (geteuid())
+		return;
+	snprintf(path, sizeof(path), "%s/device/job_timeout_ms", self->sysfs);
+	EXPECT_TRUE(root_writes_alone(path)) TH_LOG("%s", path);
+	for (i = 0; accel_debugfs_mounted() && i < ARRAY_SIZE(knobs); i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/%s",
+			 self->index, knobs[i]);
+		EXPECT_TRUE(root_writes_alone(path)) TH_LOG("%s", path);
+	}
 }
 
 /*
@@ -629,6 +723,8 @@ TEST_F_TIMEOUT(accel, open_close_10000_cycles_leak_nothing, 900)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: /proc/slabinfo, kmemleak");
 	for (n = 0; n < LEAK_WARMUP_CYCLES; n++)
 		ASSERT_EQ(0, open_submit_close(self->node));
 	t0 = accel_now();
@@ -766,6 +862,8 @@ TEST_F(accel, ras_inject_counts)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: debugfs (ras_inject)");
 	if (!accel_debugfs_mounted())
 		SKIP(return, NO_DEBUGFS);
 	snprintf(path, sizeof(path), "/sys/kernel/debug/accel/%d/ras_inject", self->index);
@@ -816,6 +914,8 @@ TEST_F(accel, hung_job_times_out_then_core_recovers)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: debugfs (hang_jobs)");
 	timeout = hang_knob(self->index, path, sizeof(path));
 	if (!timeout)
 		SKIP(return, NO_DEBUGFS);
@@ -1699,6 +1799,8 @@ TEST_F(accel, bo_ioctls_with_each_allocation_failing)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: debugfs (failslab)");
 	if (!accel_debugfs_mounted())
 		SKIP(return, NO_DEBUGFS);
 	if (accel_failslab_save(ignore_gfp_wait, sizeof(ignore_gfp_wait),
@@ -1864,6 +1966,8 @@ TEST_F(accel, close_with_jobs_in_flight)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: debugfs (hang_jobs)");
 	timeout = hang_knob(self->index, path, sizeof(path));
 	if (!timeout)
 		SKIP(return, NO_DEBUGFS);
@@ -1927,6 +2031,8 @@ TEST_F(accel, prime_import_udmabuf)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: /dev/udmabuf");
 	memfd = memfd_create("accel-udmabuf", MFD_ALLOW_SEALING | MFD_CLOEXEC);
 	ASSERT_LE(0, memfd);
 	ASSERT_EQ(0, ftruncate(memfd, 2 * page));
@@ -2021,6 +2127,8 @@ TEST_F(accel, prime_import_vgem)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: loads vgem, opens its card node");
 	card = vgem_load();
 	ASSERT_LE(0, card) TH_LOG("no vgem (CONFIG_DRM_VGEM): no /dev/dri/card* of it opens");
 	ASSERT_EQ(0, ioctl(card, DRM_IOCTL_MODE_CREATE_DUMB, &dumb));
@@ -2137,6 +2245,8 @@ TEST_F(accel, foreign_dependency_blocks_its_file_only)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: vgem's card node");
 	ASSERT_EQ(0, vgem_fenced_new(&v)) TH_LOG("vgem: %s", strerror(errno));
 	in.handle = vgem_fence_syncobj(self->fd, &v);
 	ASSERT_NE(0, in.handle);
@@ -2224,6 +2334,8 @@ TEST_F(accel, implicit_sync_waits_for_vgem_fence)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: vgem's card node");
 	ASSERT_EQ(1, get_param(self->fd, DUMMY_ACCEL_PARAM_HAS_IMPLICIT_SYNC));
 	ASSERT_EQ(0, vgem_fenced_new(&v)) TH_LOG("vgem: %s", strerror(errno));
 	map.handle = v.handle;
@@ -2273,6 +2385,8 @@ TEST_F(accel, implicit_sync_wait_interrupted_by_signal)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: vgem's card node");
 	ASSERT_EQ(0, vgem_fenced_new(&v)) TH_LOG("vgem: %s", strerror(errno));
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, &old));
 	ASSERT_EQ(0, submit_on_fenced_vgem(self->fd, &v, 1, &st, &thread));
@@ -2345,6 +2459,8 @@ TEST_F(accel, killed_process_jobs_cancelled)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: vgem's card node");
 	ASSERT_EQ(0, vgem_fenced_new(&v)) TH_LOG("vgem: %s", strerror(errno));
 	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &bo));
 	((uint32_t *)bo.map)[0] = 3;
@@ -2410,6 +2526,8 @@ TEST_F(accel, implicit_sync_between_files)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: debugfs (hang_jobs)");
 	timeout = hang_knob(self->index, path, sizeof(path));
 	if (!timeout)
 		SKIP(return, NO_DEBUGFS);
@@ -2469,6 +2587,8 @@ TEST_F(accel, job_timeout_set_at_run_time)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: debugfs (hang_jobs), sysfs job_timeout_ms");
 	if (!hang_knob(self->index, path, sizeof(path)))
 		SKIP(return, NO_DEBUGFS);
 	snprintf(attr, sizeof(attr), "/sys/class/accel/accel%d/device/job_timeout_ms",
@@ -2536,6 +2656,8 @@ TEST_F(accel, syncobj_outlives_its_device)
 
 	if (self->fd < 0)
 		SKIP(return, "%s", self->why);
+	if (geteuid())
+		SKIP(return, "needs root: unbinds the device");
 	ASSERT_EQ(0, accel_platform_name(self->index, pdev, sizeof(pdev)));
 	ASSERT_EQ(0, accel_bo_new(self->fd, 4096, &bo));
 	sync = accel_syncobj_new(self->fd, 0);

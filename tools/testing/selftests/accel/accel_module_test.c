@@ -505,7 +505,7 @@ TEST_F(module, uevent_add_remove_over_netlink)
  */
 static int accel_dumps(int index, char *dump, size_t len, int delete)
 {
-	char path[160], want[32], text[1024];
+	char path[PATH_MAX], want[32], text[1024];
 	int dfd, found = 0;
 	struct dirent *e;
 	ssize_t n;

@@ -80,8 +80,13 @@ static int ras_valid(struct nl_msg *nlmsg, void *arg)
 {
 	struct ras_reply *r = arg;
 
-	if (r->n < RAS_MAX_MSGS)
-		ras_parse(nlmsg, &r->msg[r->n++]);
+	/* more than the family ever sends: a dump that does not end fails */
+	if (r->n == RAS_MAX_MSGS) {
+		r->err = -EOVERFLOW;
+		r->done = 1;
+		return NL_STOP;
+	}
+	ras_parse(nlmsg, &r->msg[r->n++]);
 	return NL_OK;
 }
 

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# boot-x86_64: run a host program inside the x86_64 kernel built by
-# build.sh x86_64 (or by the build configuration $BOOT_BUILD names,
-# x86_64-debug), under QEMU with $BOOT_CPUS (2) vCPUs: the same contract
-# as boot.sh.
+# boot-qemu: run a host program inside the kernel of a QEMU guest, with
+# $BOOT_CPUS (2) vCPUs: the same contract as boot.sh.
 #
-#   boot-x86_64.sh [--noload] [--shell] PROGRAM [ARGS...]
+#   boot-qemu.sh ARCH [--noload] [--shell] PROGRAM [ARGS...]
 #
+# ARCH x86_64: the kernel built by build.sh x86_64 (or by the build
+# configuration $BOOT_BUILD names, x86_64-debug), on QEMU's default PC.
+# ARCH arm64: the kernel of build.sh arm64 (cross-built) on QEMU's virt
+# machine, a Cortex-A72 (AArch32 at EL0: 32-bit arm programs run); a
+# PROGRAM must then be a script or an arm program.
 # The guest root of guest-root.sh is packed as an initramfs, with the
-# 64-bit kselftests in /kselftest and the 32-bit ones in /kselftest32 when
-# built. /init loads dummy_accel with $MODPARAMS, runs the program as root
-# and prints the kernel log and the status on the console between
-# markers. KVM is used when it boots a kernel on this machine, TCG (a
-# thread per vCPU) otherwise; which one is printed. Exit status: the
+# 64-bit kselftests in /kselftest and the 32-bit ones (-m32 on x86_64,
+# armhf on arm64) in /kselftest32 when built. /init loads dummy_accel
+# with $MODPARAMS, runs the program as root and prints the kernel log and
+# the status on the console between markers. On x86_64, KVM is used when
+# it boots a kernel on this machine, TCG (a thread per vCPU) otherwise;
+# arm64 is always TCG; which one is printed. Exit status: the
 # program's; 1 if the guest died or left no status, or its kernel log
 # shows a BUG/WARNING/Oops/hung task/leak report (KASAN and lockdep ones
 # too, in a kernel that has them), as does the console after it (the
@@ -23,10 +27,17 @@ source "$(dirname "$0")/lib.sh"
 base_key
 take_lock
 source "$TOP/harness/guest-root.sh"
-guest_start x86_64 "$@"
-BZ=$O/arch/x86/boot/bzImage
-[ -f "$BZ" ] || die "no x86_64 kernel at $BZ: run 'make boot ARCH=x86_64' or 'make run ARCH=x86_64'"
-JOB_CONSOLE=1 guest_setup x86_64 "boot-x86_64.sh [--noload] [--shell] PROGRAM [ARGS...]" "$@"
+arch=${1:?usage: boot-qemu.sh ARCH [--noload] [--shell] PROGRAM [ARGS...]}
+shift
+case $arch in
+x86_64)	img=arch/x86/boot/bzImage console=ttyS0 ;;
+arm64)	img=arch/arm64/boot/Image console=ttyAMA0 ;;
+*)	die "boot-qemu.sh: ARCH is x86_64 or arm64, not '$arch'" ;;
+esac
+guest_start "$arch" "$@"
+BZ=$O/$img
+[ -f "$BZ" ] || die "no $arch kernel at $BZ: run 'make boot ARCH=$arch' or 'make run ARCH=$arch'"
+JOB_CONSOLE=1 guest_setup "$arch" "boot-qemu.sh $arch [--noload] [--shell] PROGRAM [ARGS...]" "$@"
 # gen_initramfs.sh calls usr/gen_init_cpio of the build directory; the
 # list adds /dev/console without root privileges
 initrd=$STATE/initramfs-$name.cpio
@@ -56,19 +67,29 @@ qemu_accel() {
 	fi
 	cat "$f"
 }
-read -r accel why <<<"$(qemu_accel)"
-if [ "$accel" = kvm ]; then
-	qargs=(-accel kvm -cpu host)
+if [ "$arch" = arm64 ]; then
+	qemu=qemu-system-aarch64
+	accel=tcg why="TCG (an arm64 guest on an $(uname -m) host)"
+	qargs=(-M virt -cpu cortex-a72)
 else
-	qargs=(-accel tcg,thread=multi -cpu max)
+	qemu=qemu-system-x86_64
+	read -r accel why <<<"$(qemu_accel)"
+	qargs=()
+fi
+if [ "$accel" = kvm ]; then
+	qargs+=(-accel kvm -cpu host)
+elif [ "$arch" = x86_64 ]; then
+	qargs+=(-accel tcg,thread=multi -cpu max)
+else
+	qargs+=(-accel tcg,thread=multi)
 fi
 cpus=${BOOT_CPUS:-2}
 echo "      qemu: $why, $cpus vCPUs" >&2
 qargs+=(-smp "$cpus" -m "${BOOT_MEM:-2G}" -display none -monitor none -serial stdio
 	-no-reboot -kernel "$BZ" -initrd "$initrd"
-	-append "console=ttyS0 log_buf_len=8M loglevel=5 panic=-1 rdinit=/init ${BOOT_ARGS:-}")
+	-append "console=$console log_buf_len=8M loglevel=5 panic=-1 rdinit=/init ${BOOT_ARGS:-}")
 if [ -n "$shell" ]; then
-	qemu-system-x86_64 "${qargs[@]}" || :
+	"$qemu" "${qargs[@]}" || :
 	exit 0
 fi
 
@@ -78,7 +99,7 @@ cons=$tmp/console.log
 # the file exists before tail looks for it: the shell of the
 # background job may not have opened it yet
 : >"$cons"
-setsid qemu-system-x86_64 "${qargs[@]}" </dev/null >"$cons" 2>&1 &
+setsid "$qemu" "${qargs[@]}" </dev/null >"$cons" 2>&1 &
 pid=$!
 # the console as it comes, less the kernel log the guest prints at the end
 tail -n +1 -f --pid="$pid" "$cons" | sed -u '/^@@accel-dmesg-begin@@/,/^@@accel-dmesg-end@@/d' &
