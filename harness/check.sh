@@ -86,7 +86,7 @@ phase 9/$total "x86_64 SMP guest under QEMU (2 vCPUs, PREEMPT): the kselftests 6
 t=$SECONDS
 build_x86_64_and_kselftests
 say "      x86_64 kernel and 32-bit kselftests built in $((SECONDS - t))s"
-x86_64_guest_layer x86_64 kselftest-x86_64 kunit-x86_64-guest
+qemu_guest_layer x86_64 x86_64 kselftest-x86_64 kunit-x86_64-guest
 udev_layer
 
 # The x86_64 debug guest (KASAN, lockdep, debugobjects) is make matrix's:

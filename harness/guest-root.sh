@@ -120,7 +120,7 @@ guest_kselftests() {
 # ($MODPARAMS, $JOB_NOLOAD, $JOB_SHELL, $JOB_CONSOLE; $STRESS_SECONDS and
 # $SEED exported to the program)
 guest_job() {
-	local ROOT=$1 prog=$2 lib f
+	local ROOT=$1 prog=$2 f
 	shift 2
 	rm -rf "$ROOT/job"; mkdir -p "$ROOT/job"
 	cp "$prog" "$ROOT/job/"
@@ -132,12 +132,7 @@ guest_job() {
 	# $JOB_SYSROOT: a tree of files the program copies over / itself
 	# (host programs and their libraries, configuration), in /job/sysroot
 	[ -z "${JOB_SYSROOT:-}" ] || cp -a "$JOB_SYSROOT" "$ROOT/job/sysroot"
-	if ldd "$prog" >/dev/null 2>&1; then
-		for lib in $(ldd "$prog" 2>/dev/null | grep -o '/[^ ]*'); do
-			mkdir -p "$ROOT$(dirname "$lib")"
-			cp -L "$lib" "$ROOT$lib"
-		done
-	fi
+	copy_libs "$ROOT" "$prog"
 	{
 		printf 'MODPARAMS=%q\n' "${MODPARAMS:-}"
 		printf 'JOB_PROG=%q\n' "$(basename "$prog")"

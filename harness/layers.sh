@@ -3,17 +3,11 @@
 # names and tallies the results. Sourced after lib.sh, with $progs set to
 # the kselftest programs.
 
-# x86_64_guest_layer BUILD LAYER KUNIT_LAYER: the x86_64 kernel of build
-# configuration BUILD (x86_64, x86_64-debug) under QEMU runs the kselftests
-# 64-bit (LAYER/PROGRAM) and 32-bit (LAYER-m32/PROGRAM), side by side, and
-# then the KUnit module (KUNIT_LAYER)
-x86_64_guest_layer() {
-	qemu_guest_layer x86_64 "$@"
-}
-
-# qemu_guest_layer ARCH BUILD LAYER [KUNIT_LAYER]: x86_64_guest_layer for
-# the QEMU guest of ARCH (x86_64, arm64: its 32-bit programs are armhf);
-# without KUNIT_LAYER, the kselftests alone
+# qemu_guest_layer ARCH BUILD LAYER [KUNIT_LAYER]: the kernel of build
+# configuration BUILD (x86_64, x86_64-debug, arm64) in the QEMU guest of
+# ARCH (x86_64, arm64) runs the kselftests 64-bit (LAYER/PROGRAM) and
+# 32-bit (LAYER-m32/PROGRAM: i386, armhf), side by side, and then, with
+# KUNIT_LAYER, the KUnit module
 qemu_guest_layer() {
 	local arch=$1 build=$2 layer=$3 klayer=${4:-}
 	local t=$SECONDS log out p what="64-bit and 32-bit"

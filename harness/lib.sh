@@ -399,9 +399,6 @@ need_foreign_pkgs() {
 	[ $# -eq 0 ] || need_pkgs "$@"
 }
 
-# need_i386_pkgs PKG:i386...: need_foreign_pkgs i386
-need_i386_pkgs() { need_foreign_pkgs i386 "$@"; }
-
 # unpacked_debs NAME PKG[:ARCH]...: print $STATE/debs/NAME, the files of
 # the packages unpacked there (apt-get download, dpkg-deb -x), not
 # installed: another architecture's busybox-static or kernel
@@ -443,17 +440,23 @@ deb_candidates() {
 	done
 }
 
-# sysroot_add ROOT DEST PROGRAM: a host program into ROOT at DEST, with
-# the libraries ldd lists at their own paths ($SYSROOT_LIBS: a
-# directory the libraries are looked up in first)
-sysroot_add() {
-	local root=$1 dest=$2 prog=$3 lib
-	mkdir -p "$root$(dirname "$dest")"
-	cp -L "$prog" "$root$dest"
-	for lib in $(LD_LIBRARY_PATH=${SYSROOT_LIBS:-} ldd "$prog" | grep -o '/[^ ]*'); do
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
+# copy_libs ROOT PROGRAM: the shared libraries ldd lists for PROGRAM into
+# ROOT at their own paths (none for a static program or a script)
+copy_libs() {
+	local lib
+	ldd "$2" >/dev/null 2>&1 || return 0
+	for lib in $(ldd "$2" 2>/dev/null | grep -o '/[^ ]*'); do
+		mkdir -p "$1$(dirname "$lib")"
+		cp -L "$lib" "$1$lib"
 	done
+}
+
+# sysroot_add ROOT DEST PROGRAM: a host program into ROOT at DEST, with
+# its libraries
+sysroot_add() {
+	mkdir -p "$1$(dirname "$2")"
+	cp -L "$3" "$1$2"
+	copy_libs "$1" "$3"
 }
 
 # udev_sysroot: print $STATE/udev-sysroot, what the x86_64 guest needs to
@@ -690,16 +693,28 @@ prepare_kernel() {
 	say "      built in $((SECONDS - t))s: $STATE/build-uml/linux"
 }
 
+# uapi_headers KARCH DIR: the uapi headers of kernel architecture KARCH,
+# from the tree as it is, installed in DIR/usr/include
+uapi_headers() {
+	logged "headers_install ($1)" make -C "$TREE" ARCH="$1" O="$2" \
+		INSTALL_HDR_PATH="$2/usr" headers_install
+}
+
+# kselftests_install CC HEADERS BUILD INSTALL: the accel kselftests built
+# static by CC against the uapi headers of HEADERS (a uapi_headers DIR),
+# in $STATE/BUILD, installed in $STATE/INSTALL
+kselftests_install() {
+	logged "kselftest install ($1)" make -C "$TREE/tools/testing/selftests" \
+		TARGETS=accel O="$STATE/$3" CC="$1" LDFLAGS=-static \
+		KHDR_INCLUDES="-isystem $2/usr/include" INSTALL_PATH="$STATE/$4" install
+}
+
 # The uapi headers and the kselftests installed for the guests (static,
 # 64-bit: the UML guest runs host programs), from the tree as it is.
 build_kselftests() {
 	# UML exports no uapi headers: the guest programs use x86's
-	logged "headers_install" make -C "$TREE" ARCH=x86 O="$STATE/build-headers" \
-		INSTALL_HDR_PATH="$STATE/build-headers/usr" headers_install
-	logged "kselftest install" make -C "$TREE/tools/testing/selftests" \
-		TARGETS=accel O="$STATE/build-kselftest" LDFLAGS=-static \
-		KHDR_INCLUDES="-isystem $STATE/build-headers/usr/include" \
-		INSTALL_PATH="$STATE/kselftest-uml" install
+	uapi_headers x86 "$STATE/build-headers"
+	kselftests_install gcc "$STATE/build-headers" build-kselftest kselftest-uml
 }
 
 # The UML debug kernel, the build make check's debug KUnit run uses (the
@@ -736,13 +751,10 @@ build_uml_and_kselftests() {
 build_x86_64_and_kselftests() {
 	local build=${1:-x86_64}
 	need_pkgs qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross
-	need_i386_pkgs libnl-genl-3-dev:i386 libnl-3-dev:i386
+	need_foreign_pkgs i386 libnl-genl-3-dev:i386 libnl-3-dev:i386
 	logged_progress "build $build" "$TOP/harness/build.sh" "$build" all
 	build_kselftests
-	logged "kselftest install (i386)" make -C "$TREE/tools/testing/selftests" \
-		TARGETS=accel O="$STATE/build-kselftest-m32" CC=i686-linux-gnu-gcc \
-		LDFLAGS=-static KHDR_INCLUDES="-isystem $STATE/build-headers/usr/include" \
-		INSTALL_PATH="$STATE/kselftest-m32" install
+	kselftests_install i686-linux-gnu-gcc "$STATE/build-headers" build-kselftest-m32 kselftest-m32
 }
 
 # build_arm64_and_kselftests: the arm64 kernel (cross-built) and its
@@ -763,12 +775,8 @@ build_arm64_and_kselftests() {
 # against the uapi headers of kernel architecture KARCH, installed in
 # $STATE/NAME
 cross_kselftests() {
-	local h=$STATE/build-headers-$1
-	logged "headers_install ($1)" make -C "$TREE" ARCH="$1" O="$h" \
-		INSTALL_HDR_PATH="$h/usr" headers_install
-	logged "kselftest install ($2)" make -C "$TREE/tools/testing/selftests" \
-		TARGETS=accel O="$STATE/build-$3" CC="$2-gcc" LDFLAGS=-static \
-		KHDR_INCLUDES="-isystem $h/usr/include" INSTALL_PATH="$STATE/$3" install
+	uapi_headers "$1" "$STATE/build-headers-$1"
+	kselftests_install "$2-gcc" "$STATE/build-headers-$1" "build-$3" "$3"
 }
 
 # boot_script ARCH: set the array BOOT to the boot script of guest

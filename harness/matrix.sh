@@ -72,7 +72,7 @@ build_x86_64_and_kselftests
 logged_progress "build x86_64-debug" "$TOP/harness/build.sh" x86_64-debug all
 say "      x86_64-debug kernel built in $((SECONDS - t))s"
 # the stress programs run 3 minutes each on the debug kernel
-STRESS_SECONDS=180 x86_64_guest_layer x86_64-debug kselftest-x86_64-debug kunit-x86_64-debug-guest
+STRESS_SECONDS=180 qemu_guest_layer x86_64 x86_64-debug kselftest-x86_64-debug kunit-x86_64-debug-guest
 
 phase 12/$total "x86_64 KCSAN guest (the data race detector, 2 vCPUs): the stress programs, 2-minute loops"
 t=$SECONDS

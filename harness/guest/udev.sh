@@ -94,8 +94,7 @@ cd /kselftest/accel || exit 1
 for t in accel_abi_test; do
 	echo "=== $t"
 	start=$(date +%s)
-	timeout 1800 /usr/local/bin/setpriv --reuid=1000 --regid=1000 --groups=$RENDER \
-		--inh-caps=-all --bounding-set=-all "./$t" || rc=1
+	as_render timeout 1800 "./$t" || rc=1
 	echo "=== $t: $(($(date +%s) - start))s"
 done
 echo "1..$n"
