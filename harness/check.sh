@@ -119,20 +119,6 @@ for tst in $progs; do
 done
 
 phase 14/$total "boot contract: make boot [ARCH=x86_64] RUN=<program> exits with the program's status"
-# contract PROGRAM STATUS: through what make boot runs, the guest ran
-# PROGRAM and the command returned its STATUS
-contract() {
-	local rc=0 out
-	PHASE_TIMES= RUN=$1 BOOT_OUTCOME=$OUT/log/contract.outcome "$TOP/harness/boot-cmd.sh" \
-		>"$OUT/log/contract.log" 2>&1 || rc=$?
-	out=$(cat "$OUT/log/contract.outcome" 2>/dev/null || :)
-	if [ "$rc" -eq "$2" ] && [ "$out" = "status $2" ] && { [ -z "${3:-}" ] || grep -q "$3" "$OUT/log/contract.log"; }; then
-		tally "contract: make boot ARCH=${GUEST_ARCH:-um} RUN=$(basename "$1") exits $2, the program's status" pass
-	else
-		tally "contract: make boot ARCH=${GUEST_ARCH:-um} RUN=$(basename "$1") exits $2, the program's status" \
-			fail "$OUT/log/contract.log" "got $rc, $out"
-	fi
-}
 contract /bin/false 1
 printf '#!/bin/sh\necho "contract: the guest ran me"\nexit 7\n' >"$OUT/guest/exit7.sh"
 contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"

@@ -164,3 +164,28 @@ noaccel_layer() {
 	fi
 	say "      DRM_ACCEL=n build and boot took $((SECONDS - t))s"
 }
+
+# contract PROGRAM STATUS [TEXT]: through what make boot runs (ARCH is
+# $GUEST_ARCH, KERNEL $GUEST_KERNEL), the guest ran PROGRAM, the command returned its STATUS
+# and printed TEXT; STATUS "refused": the command failed with TEXT
+# before any boot
+contract() {
+	local rc=0 out ok=0 what="exits $2, the program's status"
+	local name="make boot ARCH=${GUEST_ARCH:-um}${GUEST_KERNEL:+ KERNEL=$GUEST_KERNEL} RUN=$(basename "$1")"
+	PHASE_TIMES= RUN=$1 BOOT_OUTCOME=$OUT/log/contract.outcome "$TOP/harness/boot-cmd.sh" \
+		>"$OUT/log/contract.log" 2>&1 || rc=$?
+	out=$(cat "$OUT/log/contract.outcome" 2>/dev/null || :)
+	rm -f "$OUT/log/contract.outcome"
+	if [ "$2" = refused ]; then
+		what="is refused before any boot"
+		[ "$rc" -ne 0 ] && [ -z "$out" ] && ok=1
+	elif [ "$rc" -eq "$2" ] && [ "$out" = "status $2" ]; then
+		ok=1
+	fi
+	if [ "$ok" = 1 ] && { [ -z "${3:-}" ] || grep -q "$3" "$OUT/log/contract.log"; }; then
+		tally "contract: $name $what" pass
+	else
+		tally "contract: $name $what" \
+			fail "$OUT/log/contract.log" "got $rc, ${out:-no outcome}"
+	fi
+}

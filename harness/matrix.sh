@@ -66,13 +66,15 @@ timed "Debian arm64" "$TOP/harness/debian.sh" debian-arm64
 phase 10/$total "6. x86_64 allmodconfig: W=1 and sparse on drm.ko and drivers/accel"
 timed "allmodconfig" "$TOP/harness/debian.sh" allmodconfig
 
-phase 11/$total "x86_64 debug guest (KASAN, lockdep, atomic sleep, debugobjects, kmemleak, hung task): kselftests, module cycles, KUnit module"
+phase 11/$total "x86_64 debug guest (KASAN, lockdep, atomic sleep, debugobjects, kmemleak, hung task): kselftests, module cycles, KUnit module, make boot KERNEL=debug"
 t=$SECONDS
 build_x86_64_and_kselftests
 logged_progress "build x86_64-debug" "$TOP/harness/build.sh" x86_64-debug all
 say "      x86_64-debug kernel built in $((SECONDS - t))s"
 # the stress programs run 3 minutes each on the debug kernel
 STRESS_SECONDS=180 qemu_guest_layer x86_64 x86_64-debug kselftest-x86_64-debug kunit-x86_64-debug-guest
+printf '#!/bin/sh\necho "contract: the guest ran me"\nexit 7\n' >"$OUT/guest/exit7.sh"
+GUEST_ARCH=x86_64 GUEST_KERNEL=debug contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
 
 phase 12/$total "x86_64 KCSAN guest (the data race detector, 2 vCPUs): the stress programs, 2-minute loops"
 t=$SECONDS
@@ -92,11 +94,19 @@ timed "KUnit kunit-kcsan" env KUNIT_ARGS="$qemu" "$TOP/harness/kunit.sh" kunit-k
 grep -ah 'CPUs online' "$STATE"/build-kunit-{x86_64,kcsan}/test.log 2>/dev/null | sed 's/^.*# /      /' || :
 timed "KUnit kunit-noaccel" "$TOP/harness/kunit.sh" kunit-noaccel drivers/accel/tests/disabled.kunitconfig
 
-phase 14/$total "arm64 guest under QEMU (virt, 2 vCPUs, TCG, PREEMPT): the kselftests 64-bit and 32-bit (armhf)"
+phase 14/$total "arm64 guest under QEMU (virt, 2 vCPUs, TCG, PREEMPT): the kselftests 64-bit and 32-bit (armhf), make boot's contract"
 t=$SECONDS
 build_arm64_and_kselftests
 say "      arm64 kernel and kselftests built in $((SECONDS - t))s"
 qemu_guest_layer arm64 arm64 kselftest-arm64
+# make boot's contract holds on arm64 too: a script, an arm binary (the
+# demo, cross-built), and a host binary refused
+t=$SECONDS
+guest_cc "$TOP/harness/guest/accel-demo.c" "$OUT/guest/accel-demo-arm64" arm64
+GUEST_ARCH=arm64 contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
+GUEST_ARCH=arm64 contract "$OUT/guest/accel-demo-arm64" 0 "demo passed: /dev/accel/accel0 works"
+GUEST_ARCH=arm64 contract /bin/true refused "not an arm program"
+say "      make boot ARCH=arm64 contract took $((SECONDS - t))s"
 
 phase 15/$total "the results are, by name, those harness/expected-matrix lists"
 EXPECTED_RESULTS=$TOP/harness/expected-matrix count_layers
