@@ -39,9 +39,20 @@ debian)
 debian-arm64)
 	need_pkgs gcc-aarch64-linux-gnu
 	need_foreign_pkgs arm64
+	# the arm64 file of the amd64 one's version; the lists may lack it
+	# (a mirror that serves a foreign list of another size than its
+	# Release says fails apt-get update for it)
+	want=$(dpkg-query -W -f='${Version}' linux-config-6.1)
+	[ "$(deb_candidates linux-config-6.1:arm64)" = "linux-config-6.1:arm64=$want" ] ||
+		apt-get update >>"$LOG" 2>&1 || :
 	d=$(unpacked_debs linux-config-arm64 linux-config-6.1:arm64)
 	cfg=$d/usr/src/linux-config-6.1/config.arm64_none_arm64.xz
-	cfgver="linux-config-6.1:arm64 $(sed -n 's/^linux-config-6.1:arm64=//p' "$d/.versions")"
+	got=$(sed -n 's/^linux-config-6.1:arm64=//p' "$d/.versions")
+	cfgver="linux-config-6.1:arm64 $got"
+	# another version is said, not failed: each check compares the series
+	# with the base on the same file, and apt's lists are the machine's
+	[ "$got" = "$want" ] ||
+		say "      the archive's lists offer linux-config-6.1:arm64 $got, not $want as for amd64 (apt-get update failed for the arm64 list of that version, see $LOG)"
 	karch=arm64 cross=aarch64-linux-gnu-
 	;;
 allmodconfig) debcfg= ;;

@@ -441,22 +441,24 @@ deb_candidates() {
 }
 
 # copy_libs ROOT PROGRAM: the shared libraries ldd lists for PROGRAM into
-# ROOT at their own paths (none for a static program or a script)
+# ROOT at their own paths (none for a static program or a script); fails
+# naming a library ldd does not find
 copy_libs() {
-	local lib
-	ldd "$2" >/dev/null 2>&1 || return 0
-	for lib in $(ldd "$2" 2>/dev/null | grep -o '/[^ ]*'); do
-		mkdir -p "$1$(dirname "$lib")"
-		cp -L "$lib" "$1$lib"
+	local lib libs
+	libs=$(ldd "$2" 2>/dev/null) || return 0
+	if grep -q 'not found' <<<"$libs"; then
+		echo "$2: a library is missing: $(grep 'not found' <<<"$libs" | tr -s ' \t\n' ' ')" >&2
+		return 1
+	fi
+	for lib in $(grep -o '/[^ ]*' <<<"$libs"); do
+		mkdir -p "$1$(dirname "$lib")" && cp -L "$lib" "$1$lib" || return 1
 	done
 }
 
 # sysroot_add ROOT DEST PROGRAM: a host program into ROOT at DEST, with
 # its libraries
 sysroot_add() {
-	mkdir -p "$1$(dirname "$2")"
-	cp -L "$3" "$1$2"
-	copy_libs "$1" "$3"
+	mkdir -p "$1$(dirname "$2")" && cp -L "$3" "$1$2" && copy_libs "$1" "$3"
 }
 
 # udev_sysroot: print $STATE/udev-sysroot, what the x86_64 guest needs to
@@ -467,14 +469,15 @@ sysroot_add() {
 # udev/70-accel.rules in /etc/udev/rules.d, util-linux's setpriv
 udev_sysroot() {
 	local d r=$STATE/udev-sysroot
-	d=$(unpacked_debs udev udev)
+	# called as a condition, where errexit is off: each step checked
+	d=$(unpacked_debs udev udev) && [ -x "$d/bin/udevadm" ] || return 1
 	rm -rf "$r"
-	mkdir -p "$r/lib/systemd" "$r/lib/udev" "$r/etc/udev/rules.d"
-	sysroot_add "$r" /usr/local/bin/udevadm "$d/bin/udevadm"
-	ln -s /usr/local/bin/udevadm "$r/lib/systemd/systemd-udevd"
-	cp -a "$d/lib/udev/rules.d" "$r/lib/udev/"
-	cp "$TOP/udev/70-accel.rules" "$r/etc/udev/rules.d/"
-	sysroot_add "$r" /usr/local/bin/setpriv "$(command -v setpriv)"
+	mkdir -p "$r/lib/systemd" "$r/lib/udev" "$r/etc/udev/rules.d" &&
+	sysroot_add "$r" /usr/local/bin/udevadm "$d/bin/udevadm" &&
+	ln -s /usr/local/bin/udevadm "$r/lib/systemd/systemd-udevd" &&
+	cp -a "$d/lib/udev/rules.d" "$r/lib/udev/" &&
+	cp "$TOP/udev/70-accel.rules" "$r/etc/udev/rules.d/" &&
+	sysroot_add "$r" /usr/local/bin/setpriv "$(command -v setpriv)" || return 1
 	echo "$r"
 }
 
