@@ -43,7 +43,7 @@ help:
 	@echo "             the reference: the same module built M= against the base alone, booted there"
 	@echo "make mutants [MUTANTS=\"01 07\"]"
 	@echo "             apply each bug of mutants/ and show which test catches it"
-	@echo "make install-udev [DESTDIR=...] [UDEV_RULES_DIR=/usr/lib/udev/rules.d]"
+	@echo "make install-udev [DESTDIR=...] [UDEV_RULES_DIR=/lib/udev/rules.d]"
 	@echo "             install udev/70-accel.rules (group render, 0660, uaccess) for a udev that predates accel"
 	@echo "make clean   remove out/ (the cache stays)"
 

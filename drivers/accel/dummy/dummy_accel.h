@@ -140,11 +140,13 @@ struct dummy_accel_device {
 
 /* Per open file: allocated in open, freed when the file and its jobs are gone */
 struct dummy_accel_file {
-	/*
-	 * held by the file and each of its jobs; a job drops it after its
-	 * device reference and wakes a close waiting for it (wake_up_var())
-	 */
+	/* held by the file and each of its jobs */
 	struct kref ref;
+	/*
+	 * the file's jobs holding a device reference; the last to drop it
+	 * wakes a close waiting for that (wake_up_var())
+	 */
+	atomic_t jobs_on_device;
 	/*
 	 * protects the order of the file's jobs on its entities: a job is
 	 * armed (its fence's seqno) and pushed under it, as the scheduler

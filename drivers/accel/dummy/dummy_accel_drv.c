@@ -110,12 +110,12 @@ static void dummy_accel_postclose(struct drm_device *drm, struct drm_file *file)
 	dummy_accel_entities_fini(dfile);
 	/*
 	 * Unplugged, the file's jobs have ended or were just cancelled: wait
-	 * for their release (short work items), so that this put of the file
-	 * is the device's last and its accel index is free when close()
-	 * returns. A live device's close never waits for its jobs.
+	 * until their release (short work items) has let go of the device,
+	 * so that the file's put of it is the last and its accel index is
+	 * free when close() returns. A live device's close never waits.
 	 */
 	if (drm_dev_is_unplugged(drm))
-		wait_var_event(&dfile->ref, kref_read(&dfile->ref) == 1);
+		wait_var_event(&dfile->jobs_on_device, !atomic_read(&dfile->jobs_on_device));
 	kref_put(&dfile->ref, dummy_accel_file_release);
 }
 

@@ -357,21 +357,15 @@ static void dummy_accel_job_cleanup(struct dummy_accel_job *job)
 		dma_fence_put(&job->hw_fence);
 	else
 		kfree(job);
-	drm_dev_put(drm);
 	/*
-	 * The file last: a close of an unplugged device waits until its jobs
-	 * let go of it (dummy_accel_postclose()), and so of the device too.
-	 * wake_up_var() only hashes the address, which may be freed by then.
+	 * The device first, then the file: a close of an unplugged device
+	 * waits until its jobs let go of the device (dummy_accel_postclose()).
+	 * The file outlives the wake-up, this job's reference holding it.
 	 */
-	if (!kref_put(&dfile->ref, dummy_accel_file_release)) {
-		/*
-		 * a put that is not the last orders nothing after it: the
-		 * count must be visible before wake_up_var() looks for the
-		 * waiter, which reads it after queueing itself
-		 */
-		smp_mb__after_atomic();
-		wake_up_var(&dfile->ref);
-	}
+	drm_dev_put(drm);
+	if (atomic_dec_and_test(&dfile->jobs_on_device))
+		wake_up_var(&dfile->jobs_on_device);
+	kref_put(&dfile->ref, dummy_accel_file_release);
 	if (atomic_dec_and_test(&dummy_accel_live_jobs))
 		wake_up_var(&dummy_accel_live_jobs);
 }
@@ -530,6 +524,7 @@ static struct dummy_accel_job *dummy_accel_job_create(struct drm_file *file,
 	job->core = &adev->cores[args->core];
 	job->dfile = dfile;
 	kref_get(&dfile->ref);
+	atomic_inc(&dfile->jobs_on_device);
 	spin_lock_init(&job->hw_lock);
 	INIT_WORK(&job->work, dummy_accel_hw_work);
 	INIT_WORK(&job->free_work, dummy_accel_job_free_work);

@@ -783,7 +783,10 @@ static void dummy_accel_test_hang_twice(struct kunit *test)
  * waiting in the file's entity for a dependency: the first two signal
  * -ENODEV before the unplug returns, without waiting for the timeout;
  * the third is cancelled with -ESRCH when its file is closed, after its
- * dependency signalled. None wrote a result.
+ * dependency signalled. None wrote a result. The unplug returns with the
+ * ended jobs' device references dropped, the close with the cancelled
+ * one's: then the file's was the device's last but its own, and an
+ * unbound device's index is free when close() returns.
  */
 static void dummy_accel_test_unplug_with_jobs(struct kunit *test)
 {
@@ -791,6 +794,8 @@ static void dummy_accel_test_unplug_with_jobs(struct kunit *test)
 	struct drm_dummy_accel_syncobj in = { 0 };
 	struct drm_dummy_accel_submit args = { .count = 1, .op = DUMMY_ACCEL_OP_SUM };
 	struct dma_fence *hung, *queued, *waiting, *dep;
+	/* the device's references: its own and the open file's */
+	unsigned int refs = kref_read(&t->adev->drm.ref);
 	unsigned int i;
 	u32 buf, out;
 	u64 start;
@@ -827,12 +832,15 @@ static void dummy_accel_test_unplug_with_jobs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -ENODEV, hung->error);
 	KUNIT_EXPECT_EQ(test, -ENODEV, queued->error);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(waiting));
+	/* only the waiting job holds the device besides the file */
+	KUNIT_EXPECT_EQ(test, refs + 1, kref_read(&t->adev->drm.ref));
 	for (i = 8; i <= 24; i += 8)
 		KUNIT_EXPECT_EQ(test, 0, dummy_accel_test_read(test, out, i));
 
 	dma_fence_signal(dep);
 	__fput_sync(t->filp);
 	t->filp = NULL;
+	KUNIT_EXPECT_EQ(test, refs - 1, kref_read(&t->adev->drm.ref));
 	KUNIT_EXPECT_EQ(test, -ESRCH, dummy_accel_test_fence_error(waiting));
 	KUNIT_EXPECT_EQ(test, 0,
 			atomic64_read(&t->adev->ras[DUMMY_ACCEL_RAS_TIMEOUTS]));

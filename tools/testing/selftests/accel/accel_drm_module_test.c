@@ -112,7 +112,7 @@ FIXTURE_SETUP(drm_module)
 {
 	struct utsname u;
 
-	snprintf(self->why, sizeof(self->why), "needs root");
+	snprintf(self->why, sizeof(self->why), "needs root: it unloads and loads drm.ko");
 	if (geteuid() != 0)
 		return;
 	ASSERT_EQ(0, uname(&u));

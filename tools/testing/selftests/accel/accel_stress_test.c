@@ -498,7 +498,7 @@ FIXTURE_SETUP(stress)
 
 	/* it unbinds and binds the device, and reads the kernel log */
 	if (geteuid()) {
-		self->why = "needs root";
+		self->why = "needs root: it unbinds and binds the device, reads the kernel log";
 		return;
 	}
 	fd = accel_open_dummy(&self->index, &self->why);

@@ -982,10 +982,11 @@ static inline int accel_find_dummy(void)
 /*
  * Open the first dummy_accel node for a test: its fd and, through @index,
  * its N. When the system lacks what the test needs (an accel device,
- * dummy_accel, or, for a user other than root, access to the node), -1
- * with @why saying what, for the test to skip on. With dummy_accel loaded
- * and the node open to the user, *@why is NULL whatever happens: a missing
- * node is then a failure of the test, not a reason to skip it.
+ * dummy_accel, or, for a user other than root, the permission to open the
+ * node), -1 with @why saying what, for the test to skip on. Otherwise
+ * *@why is NULL whatever happens: with dummy_accel loaded, a missing node
+ * or an open failing for another reason than EACCES or EPERM is a failure
+ * of the test, not a reason to skip it.
  */
 static inline int accel_open_dummy(int *index, const char **why)
 {
@@ -1001,14 +1002,17 @@ static inline int accel_open_dummy(int *index, const char **why)
 	}
 	*why = NULL;
 	*index = accel_find_dummy();
-	if (*index >= 0) {
-		snprintf(node, sizeof(node), "/dev/accel/accel%d", *index);
-		fd = open(node, O_RDWR | O_CLOEXEC);
-		if (fd >= 0)
-			return fd;
-	}
-	/* a user may not open the nodes: not a failure of the code tested */
-	if (geteuid() != 0)
+	if (*index < 0)
+		return -1;
+	snprintf(node, sizeof(node), "/dev/accel/accel%d", *index);
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	/*
+	 * The user may not open the node (its mode, a udev rule): not a
+	 * failure of the code tested. Any other error is one.
+	 */
+	if (geteuid() != 0 && (errno == EACCES || errno == EPERM))
 		*why = "needs root, or a udev rule that opens the node to this user";
 	return -1;
 }
@@ -1121,7 +1125,7 @@ static inline const char *accel_module_missing(void)
 	struct utsname u;
 
 	if (geteuid() != 0)
-		return "needs root";
+		return "needs root: it loads and unloads modules, binds and unbinds devices";
 	if (uname(&u))
 		return "uname() failed";
 	snprintf(dep, sizeof(dep), "/lib/modules/%s/modules.dep", u.release);
