@@ -465,17 +465,21 @@ sysroot_add() {
 # run Debian 12's own udev with the repository's rule (JOB_SYSROOT of
 # harness/guest/udev.sh): udevadm, which is systemd-udevd too, and its
 # libraries (the udev package unpacked, not installed: the host's udev
-# stays as it is), Debian's rules in /lib/udev/rules.d,
+# stays as it is), Debian's rules in /lib/udev/rules.d with the seat
+# rules of the systemd package (70-uaccess, 71-seat, 73-seat-late: what
+# a Debian system with systemd runs after 70-accel.rules),
 # udev/70-accel.rules in /etc/udev/rules.d, util-linux's setpriv
 udev_sysroot() {
-	local d r=$STATE/udev-sysroot
+	local d s r=$STATE/udev-sysroot
 	# called as a condition, where errexit is off: each step checked
 	d=$(unpacked_debs udev udev) && [ -x "$d/bin/udevadm" ] || return 1
+	s=$(unpacked_debs systemd systemd) && [ -f "$s/lib/udev/rules.d/71-seat.rules" ] || return 1
 	rm -rf "$r"
 	mkdir -p "$r/lib/systemd" "$r/lib/udev" "$r/etc/udev/rules.d" &&
 	sysroot_add "$r" /usr/local/bin/udevadm "$d/bin/udevadm" &&
 	ln -s /usr/local/bin/udevadm "$r/lib/systemd/systemd-udevd" &&
 	cp -a "$d/lib/udev/rules.d" "$r/lib/udev/" &&
+	cp "$s"/lib/udev/rules.d/{70-uaccess,71-seat,73-seat-late}.rules "$r/lib/udev/rules.d/" &&
 	cp "$TOP/udev/70-accel.rules" "$r/etc/udev/rules.d/" &&
 	sysroot_add "$r" /usr/local/bin/setpriv "$(command -v setpriv)" || return 1
 	echo "$r"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # In the x86_64 guest, with /job/sysroot from udev_sysroot (lib.sh):
-# Debian 12's own systemd-udevd with its rules and the repository's
-# udev/70-accel.rules, then the kselftests that need no privilege run by
+# Debian 12's own systemd-udevd with its rules, the systemd package's
+# seat rules and the repository's udev/70-accel.rules, then the kselftests that need no privilege run by
 # a user in group render. TAP on stdout for the host to count (layer
 # "udev"); the kselftests between "=== PROGRAM" lines as kselftests.sh
 # prints them. Exit non-zero if anything failed.
@@ -47,28 +47,31 @@ as_render() {
 }
 
 # node_is N: /dev/accel/accelN is a char device of group render, 0660,
-# tagged uaccess in udev's database
+# tagged uaccess in udev's database, and seat by systemd's 71-seat.rules,
+# which acts on the uaccess tag (Documentation/accel/admin-guide.rst)
 node_is() {
 	f=/dev/accel/accel$1
 	[ -c "$f" ] || { echo "# $f: no char device"; return 1; }
 	got=$(stat -c '%g %a' "$f")
 	[ "$got" = "$RENDER 660" ] || { echo "# $f: gid and mode $got, want $RENDER 660"; return 1; }
-	udevadm info --query=property "$f" | grep -q '^TAGS=.*:uaccess:' ||
-		{ echo "# $f: no uaccess tag"; udevadm info --query=property "$f" | sed 's/^/# /'; return 1; }
+	tags=$(udevadm info --query=property "$f" | grep '^TAGS=')
+	echo "# $f: $tags"
+	case $tags in *:uaccess:*) ;; *) echo "# $f: no uaccess tag"; return 1 ;; esac
+	case $tags in *:seat:*) ;; *) echo "# $f: no seat tag"; return 1 ;; esac
 }
 
 echo "# systemd-udevd $(udevadm --version), rules: $(ls /lib/udev/rules.d | wc -l) of Debian's, and $(ls /etc/udev/rules.d)"
-check "udevd starts (Debian 12's udev, its rules and 70-accel.rules)" /lib/systemd/systemd-udevd --daemon
+check "udevd starts (Debian 12's udev, its rules and systemd's seat rules, 70-accel.rules)" /lib/systemd/systemd-udevd --daemon
 # the node of dummy_accel, loaded before udevd, through the replay of
 # its add event
 check "udevadm trigger --subsystem-match=accel and settle" \
 	sh -c 'udevadm trigger --action=add --subsystem-match=accel && udevadm settle --timeout=120'
-check "accel0 present at udevd's start: group render, mode 0660, tag uaccess" node_is 0
+check "accel0 present at udevd's start: group render, mode 0660, tags uaccess and seat" node_is 0
 # and devices added while udevd runs, through the kernel's own uevents
 check "dummy_accel reloaded with num_devices=2, settle" \
 	sh -c 'rmmod dummy_accel && modprobe dummy_accel num_devices=2 && udevadm settle --timeout=120'
-check "accel0 added while udevd runs: group render, mode 0660, tag uaccess" node_is 0
-check "accel1 added while udevd runs: group render, mode 0660, tag uaccess" node_is 1
+check "accel0 added while udevd runs: group render, mode 0660, tags uaccess and seat" node_is 0
+check "accel1 added while udevd runs: group render, mode 0660, tags uaccess and seat" node_is 1
 caps_none() {
 	as_render cat /proc/self/status | grep -q '^CapEff:.0000000000000000$'
 }
