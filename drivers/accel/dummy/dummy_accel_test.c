@@ -851,6 +851,35 @@ static void dummy_accel_test_unplug_with_jobs(struct kunit *test)
 	dummy_accel_cores_set_timeout(t->adev, dummy_accel_job_timeout_ms);
 }
 
+/*
+ * A job's fence outlives its device: unplugged, its file closed and the
+ * device freed (its schedulers with it), the fence still answers with
+ * its timeline's name, as a sync_file's info and fence tracing ask it.
+ */
+static void dummy_accel_test_fence_outlives_device(struct kunit *test)
+{
+	struct dummy_accel_test *t = test->priv;
+	struct drm_dummy_accel_submit args = { .count = 1, .core = 1 };
+	struct dma_fence *fence;
+
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_bo_create(test, PAGE_SIZE, &args.in_handle));
+	fence = dummy_accel_test_submit(test, &args);
+	KUNIT_ASSERT_EQ(test, 0, dummy_accel_test_fence_error(fence));
+
+	dummy_accel_device_unplug(t->adev);
+	__fput_sync(t->filp);
+	t->filp = NULL;
+	dummy_accel_ras_unregister(t->adev);
+	/* the root device's managed reference was the device's last */
+	root_device_unregister(t->parent);
+	t->parent = NULL;
+	t->adev = NULL;
+
+	KUNIT_EXPECT_STREQ(test, "drm_sched", fence->ops->get_driver_name(fence));
+	KUNIT_EXPECT_STREQ(test, "dummy_accel_test-core1", fence->ops->get_timeline_name(fence));
+	dma_fence_put(fence);
+}
+
 /* What a drm-ras message holds: its command and attributes, in order */
 struct dummy_accel_test_msg {
 	u8 cmd;
@@ -1129,6 +1158,7 @@ static struct kunit_case dummy_accel_test_cases[] = {
 	KUNIT_CASE(dummy_accel_test_hang_times_out),
 	KUNIT_CASE(dummy_accel_test_hang_twice),
 	KUNIT_CASE(dummy_accel_test_unplug_with_jobs),
+	KUNIT_CASE(dummy_accel_test_fence_outlives_device),
 	KUNIT_CASE(dummy_accel_test_ras_nodes),
 	KUNIT_CASE(dummy_accel_test_ras_counter_msgs),
 	KUNIT_CASE(dummy_accel_test_ras_clear_counter),
