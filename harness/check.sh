@@ -120,10 +120,9 @@ done
 
 phase 14/$total "boot contract: make boot [ARCH=x86_64] RUN=<program> exits with the program's status"
 contract /bin/false 1
-printf '#!/bin/sh\necho "contract: the guest ran me"\nexit 7\n' >"$OUT/guest/exit7.sh"
-contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
+contract_script
 GUEST_ARCH=x86_64 contract /bin/false 1
-GUEST_ARCH=x86_64 contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
+GUEST_ARCH=x86_64 contract_script
 
 phase 15/$total "make series: export, then git am + build each patch on the base"
 t=$SECONDS

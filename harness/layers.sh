@@ -166,9 +166,9 @@ noaccel_layer() {
 }
 
 # contract PROGRAM STATUS [TEXT]: through what make boot runs (ARCH is
-# $GUEST_ARCH, KERNEL $GUEST_KERNEL), the guest ran PROGRAM, the command returned its STATUS
-# and printed TEXT; STATUS "refused": the command failed with TEXT
-# and no guest status (the program never ran)
+# $GUEST_ARCH, KERNEL $GUEST_KERNEL), the guest ran PROGRAM, the command
+# returned its STATUS and printed TEXT; STATUS "refused": the command
+# failed with TEXT and no guest status (the program never ran)
 contract() {
 	local rc=0 out ok=0 what="exits $2, the program's status"
 	local name="make boot ARCH=${GUEST_ARCH:-um}${GUEST_KERNEL:+ KERNEL=$GUEST_KERNEL} RUN=$(basename "$1")"
@@ -189,4 +189,10 @@ contract() {
 		tally "contract: $name $what" \
 			fail "$OUT/log/contract.log" "got $rc, ${out:-no outcome}"
 	fi
+}
+
+# contract_script: the contract with a script that says it ran, exit 7
+contract_script() {
+	printf '#!/bin/sh\necho "contract: the guest ran me"\nexit 7\n' >"$OUT/guest/exit7.sh"
+	contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
 }

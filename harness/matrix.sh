@@ -73,8 +73,7 @@ logged_progress "build x86_64-debug" "$TOP/harness/build.sh" x86_64-debug all
 say "      x86_64-debug kernel built in $((SECONDS - t))s"
 # the stress programs run 3 minutes each on the debug kernel
 STRESS_SECONDS=180 qemu_guest_layer x86_64 x86_64-debug kselftest-x86_64-debug kunit-x86_64-debug-guest
-printf '#!/bin/sh\necho "contract: the guest ran me"\nexit 7\n' >"$OUT/guest/exit7.sh"
-GUEST_ARCH=x86_64 GUEST_KERNEL=debug contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
+GUEST_ARCH=x86_64 GUEST_KERNEL=debug contract_script
 
 phase 12/$total "x86_64 KCSAN guest (the data race detector, 2 vCPUs): the stress programs, 2-minute loops"
 t=$SECONDS
@@ -103,7 +102,7 @@ qemu_guest_layer arm64 arm64 kselftest-arm64
 # demo, cross-built), and a host binary refused
 t=$SECONDS
 guest_cc "$TOP/harness/guest/accel-demo.c" "$OUT/guest/accel-demo-arm64" arm64
-GUEST_ARCH=arm64 contract "$OUT/guest/exit7.sh" 7 "contract: the guest ran me"
+GUEST_ARCH=arm64 contract_script
 GUEST_ARCH=arm64 contract "$OUT/guest/accel-demo-arm64" 0 "demo passed: /dev/accel/accel0 works"
 GUEST_ARCH=arm64 contract /bin/true refused "not an arm program"
 say "      make boot ARCH=arm64 contract took $((SECONDS - t))s"

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # In the x86_64 guest, with /job/sysroot from udev_sysroot (lib.sh):
 # Debian 12's own systemd-udevd with its rules, the systemd package's
-# seat rules and the repository's udev/70-accel.rules, then the kselftests that need no privilege run by
-# a user in group render. TAP on stdout for the host to count (layer
-# "udev"); the kselftests between "=== PROGRAM" lines as kselftests.sh
-# prints them. Exit non-zero if anything failed.
+# seat rules and the repository's udev/70-accel.rules, then the
+# kselftests that need no privilege run by a user in group render. TAP
+# on stdout for the host to count (layer "udev"); the kselftests between
+# "=== PROGRAM" lines as kselftests.sh prints them. Exit non-zero if anything failed.
 #
 # Users: "accel" (uid 1000) in group render, "outsider" (uid 1001) not;
 # setpriv drops every capability with root's uid.
