@@ -5,7 +5,8 @@
 # seat rules and the repository's udev/70-accel.rules, then the
 # kselftests that need no privilege run by a user in group render. TAP
 # on stdout for the host to count (layer "udev"); the kselftests between
-# "=== PROGRAM" lines as kselftests.sh prints them. Exit non-zero if anything failed.
+# "=== PROGRAM" lines as kselftests.sh prints them. Exit non-zero if
+# anything failed.
 #
 # Users: "accel" (uid 1000) in group render, "outsider" (uid 1001) not;
 # setpriv drops every capability with root's uid.
