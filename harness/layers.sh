@@ -52,6 +52,9 @@ qemu_guest_layer() {
 udev_layer() {
 	local t=$SECONDS log=$OUT/log/udev.log out sysroot
 	rm -f "$OUT/log/udev.outcome"
+	# the libraries of the udev package's Depends, which udev_sysroot
+	# copies from the host beside the unpacked udevadm
+	need_pkgs libacl1 libblkid1 libcap2 libkmod2 libselinux1
 	if ! sysroot=$(udev_sysroot); then
 		tally "udev: the guest ran udevd and the render user's kselftests, exit status 0, no kernel report" \
 			fail "" "Debian's udev could not be unpacked (see $LOG)"
