@@ -79,8 +79,8 @@ UDEV_RULES_DIR ?= /etc/udev/rules.d
 install-udev:
 	install -D -m 0644 udev/70-accel.rules $(DESTDIR)$(UDEV_RULES_DIR)/70-accel.rules
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/udev ] && command -v udevadm >/dev/null; then \
-		echo "udevadm: reload the rules, replay the accel devices' add events"; \
-		udevadm control --reload && udevadm trigger --action=add --subsystem-match=accel && \
+		echo "udevadm: reload the rules, send the accel devices a change event"; \
+		udevadm control --reload && udevadm trigger --action=change --subsystem-match=accel && \
 		udevadm settle; \
 	fi
 

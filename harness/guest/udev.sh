@@ -73,6 +73,25 @@ check "dummy_accel reloaded with num_devices=2, settle" \
 	sh -c 'rmmod dummy_accel && modprobe dummy_accel num_devices=2 && udevadm settle --timeout=120'
 check "accel0 added while udevd runs: group render, mode 0660, tags uaccess and seat" node_is 0
 check "accel1 added while udevd runs: group render, mode 0660, tags uaccess and seat" node_is 1
+# the rule installed while udevd runs, as make install-udev and the
+# admin guide do it: first the nodes as udevd leaves them without it
+rule_removed() {
+	mv /etc/udev/rules.d/70-accel.rules /tmp/ && udevadm control --reload &&
+		rmmod dummy_accel && modprobe dummy_accel num_devices=2 &&
+		udevadm settle --timeout=120 || return 1
+	got=$(stat -c '%g %a' /dev/accel/accel0)
+	echo "# without the rule: gid and mode $got"
+	[ "$got" = "0 600" ]
+}
+check "without 70-accel.rules, udevd leaves accel0 root's, mode 0600" rule_removed
+rule_installed() {
+	mv /tmp/70-accel.rules /etc/udev/rules.d/ && udevadm control --reload &&
+		udevadm trigger --action=change --subsystem-match=accel &&
+		udevadm settle --timeout=120
+}
+check "70-accel.rules installed: reload, trigger --action=change, settle" rule_installed
+check "accel0 after its change event: group render, mode 0660, tags uaccess and seat" node_is 0
+check "accel1 after its change event: group render, mode 0660, tags uaccess and seat" node_is 1
 caps_none() {
 	as_render cat /proc/self/status | grep -q '^CapEff:.0000000000000000$'
 }
