@@ -68,17 +68,20 @@ check "udevd starts (Debian 12's udev, its rules and systemd's seat rules, 70-ac
 check "udevadm trigger --subsystem-match=accel and settle" \
 	sh -c 'udevadm trigger --action=add --subsystem-match=accel && udevadm settle --timeout=120'
 check "accel0 present at udevd's start: group render, mode 0660, tags uaccess and seat" node_is 0
+# reload_dummy [PARAM...]: dummy_accel unloaded, loaded with PARAMs,
+# and udevd done with the events
+reload_dummy() {
+	rmmod dummy_accel && modprobe dummy_accel "$@" && udevadm settle --timeout=120
+}
 # and devices added while udevd runs, through the kernel's own uevents
-check "dummy_accel reloaded with num_devices=2, settle" \
-	sh -c 'rmmod dummy_accel && modprobe dummy_accel num_devices=2 && udevadm settle --timeout=120'
+check "dummy_accel reloaded with num_devices=2, settle" reload_dummy num_devices=2
 check "accel0 added while udevd runs: group render, mode 0660, tags uaccess and seat" node_is 0
 check "accel1 added while udevd runs: group render, mode 0660, tags uaccess and seat" node_is 1
 # the rule installed while udevd runs, as make install-udev and the
 # admin guide do it: first the nodes as udevd leaves them without it
 rule_removed() {
 	mv /etc/udev/rules.d/70-accel.rules /tmp/ && udevadm control --reload &&
-		rmmod dummy_accel && modprobe dummy_accel num_devices=2 &&
-		udevadm settle --timeout=120 || return 1
+		reload_dummy num_devices=2 || return 1
 	got=$(stat -c '%g %a' /dev/accel/accel0)
 	echo "# without the rule: gid and mode $got"
 	[ "$got" = "0 600" ]
@@ -111,8 +114,7 @@ check "a user in group render opens accel0 and accel1" render_open
 
 # the kselftests that need no privilege, as the render user: each test
 # that needs root says so in its SKIP (harness/expected-skips lists them)
-check "dummy_accel reloaded with its defaults, settle" \
-	sh -c 'rmmod dummy_accel && modprobe dummy_accel && udevadm settle --timeout=120'
+check "dummy_accel reloaded with its defaults, settle" reload_dummy
 cd /kselftest/accel || exit 1
 for t in accel_abi_test; do
 	echo "=== $t"
